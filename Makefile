@@ -1,0 +1,35 @@
+# make run: set up and serve the site; make test: set up and run lint and the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app course
+
+.PHONY: run test lint format db seed clean
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+db: $(BIN)/activate
+	$(FLASK) db upgrade
+	$(FLASK) init
+
+run: db
+	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - "wsgi:app"
+
+test: $(BIN)/activate
+	$(BIN)/ruff check course tests migrations
+	$(BIN)/ruff format --check course tests migrations
+	$(BIN)/pytest
+
+lint: $(BIN)/activate
+	$(BIN)/ruff check course tests migrations
+
+format: $(BIN)/activate
+	$(BIN)/ruff format course tests migrations
+	$(BIN)/ruff check --fix course tests migrations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

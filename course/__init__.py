@@ -1,0 +1,117 @@
+"""The course site: a cohort programme in reflective practice and reflective supervision."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+from course import cli, errors, security, timeutil
+from course.extensions import csrf, db, login_manager, migrate
+from course.modules import BLUEPRINTS
+
+DEFAULTS = dict(
+    SQLALCHEMY_DATABASE_URI=None,
+    SQLALCHEMY_ENGINE_OPTIONS={},
+    MAX_CONTENT_LENGTH=21 * 1024 * 1024,
+    WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the sign-in
+    SESSION_COOKIE_HTTPONLY=True,
+    SESSION_COOKIE_SAMESITE="Lax",
+    SESSION_COOKIE_SECURE=False,
+    PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+    COURSE_IDLE_TIMEOUT=timedelta(hours=2),
+    COURSE_ABSOLUTE_TIMEOUT=timedelta(hours=12),
+    COURSE_LOGIN_MAX_FAILURES_PER_ACCOUNT=5,
+    COURSE_LOGIN_MAX_FAILURES_PER_ADDRESS=20,
+    COURSE_LOGIN_LOCKOUT=timedelta(minutes=15),
+    COURSE_SET_PASSWORD_LINK_LIFETIME=timedelta(days=7),
+    COURSE_DEMO_PASSWORD="reflective-practice-demo",  # noqa: S106 - the documented demo password
+    COURSE_K_ANONYMITY=5,
+    COURSE_PRESENTATION_CUTOFF_HOURS=48,
+    COURSE_BRIEF_RETENTION_DAYS=7,
+    COURSE_ARGON2_TIME_COST=3,
+    COURSE_ARGON2_MEMORY_COST=65536,
+    COURSE_TIMEZONE="Europe/London",
+    MAIL_SERVER=None,
+    MAIL_PORT=25,
+    MAIL_USE_TLS=False,
+    MAIL_USERNAME=None,
+    MAIL_PASSWORD=None,
+    MAIL_FROM="course@localhost",
+)
+
+
+def create_app(test_config=None):
+    """Create and configure the site."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(DEFAULTS)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("COURSE", loads=_load_env_value)
+        _prefix_course_settings(app)
+        if os.environ.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'course.sqlite'}"
+        )
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    timeutil.init_app(app)
+    cli.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _load_env_value(value):
+    """Read an environment value as a number or boolean where it is one."""
+    lowered = value.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def _prefix_course_settings(app):
+    """Let COURSE_K_ANONYMITY=3 in the environment set COURSE_K_ANONYMITY, not K_ANONYMITY."""
+    for key in list(app.config):
+        if f"COURSE_{key}" in DEFAULTS and key not in DEFAULTS:
+            app.config[f"COURSE_{key}"] = app.config.pop(key)
+    for key, default in DEFAULTS.items():
+        if isinstance(default, timedelta) and isinstance(app.config[key], int):
+            app.config[key] = timedelta(minutes=app.config[key])
+
+
+def _normalise_url(url):
+    """Use the psycopg 3 driver for postgres:// and postgresql:// addresses."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _instance_secret_key(instance_path):
+    """Read the deployment's secret key, generating it once on first run."""
+    key_file = instance_path / "secret_key"
+    try:  # exclusive create: two workers starting together keep one key
+        with open(key_file, "x") as handle:
+            key_file.chmod(0o600)
+            handle.write(secrets.token_hex(32))
+    except FileExistsError:
+        pass
+    return key_file.read_text().strip()

@@ -1,0 +1,27 @@
+"""The site's feature modules; each registers its blueprint here, in one explicit list."""
+
+from course.modules.accounts import admin, admin_cohorts  # noqa: F401 - admin_cohorts adds routes
+from course.modules.accounts import routes as accounts
+from course.modules.attendance import routes as attendance
+from course.modules.barriers import routes as barriers
+from course.modules.calendar import routes as calendar
+from course.modules.journal import routes as journal
+from course.modules.notifications import routes as notifications
+from course.modules.presentations import routes as presentations
+from course.modules.programme import home
+from course.modules.programme import routes as programme
+from course.modules.readings import routes as readings
+
+BLUEPRINTS = [
+    home.bp,
+    accounts.bp,
+    admin.bp,
+    programme.bp,
+    readings.bp,
+    attendance.bp,
+    presentations.bp,
+    journal.bp,
+    barriers.bp,
+    calendar.bp,
+    notifications.bp,
+]

@@ -1,0 +1,164 @@
+"""Administration of accounts: list, create, edit, deactivate, set-password links, CSV import."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from course import audit
+from course.extensions import db
+from course.modules.accounts import importing, services
+from course.modules.accounts.forms import EmptyForm, ImportConfirmForm, ImportForm, UserForm
+from course.modules.accounts.models import Cohort, CohortMember, Role, User
+from course.permissions import role_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PER_PAGE = 50
+
+
+@bp.before_request
+@role_required(Role.ADMIN)
+def require_admin():
+    """Every page here is for administrators only."""
+
+
+def _cohort_choices():
+    """The cohorts for a select, with 'none' first."""
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.starts_on.desc()))
+    return [(0, "No cohort")] + [(c.id, c.name) for c in cohorts]
+
+
+@bp.route("/users")
+def users():
+    """Search and filter accounts."""
+    query = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    cohort_id = request.args.get("cohort", type=int)
+    stmt = select(User).options(selectinload(User.memberships).selectinload(CohortMember.cohort))
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
+    if role in Role.__members__.values():
+        stmt = stmt.where(User.role == role)
+    if cohort_id:
+        stmt = stmt.where(
+            User.id.in_(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id))
+        )
+    page = db.paginate(stmt.order_by(User.name, User.id), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "admin/users.html",
+        page=page,
+        query=query,
+        role=role,
+        cohort_id=cohort_id,
+        roles=list(Role),
+        cohorts=_cohort_choices()[1:],
+        args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    """Create an account and show its set-password link."""
+    form = UserForm()
+    form.cohort_id.choices = _cohort_choices()
+    if form.validate_on_submit():
+        email = services.normalise_email(form.email.data)
+        if db.session.scalar(select(User.id).where(User.email == email)):
+            form.email.errors.append("An account with this email address already exists")
+        else:
+            user = User(email=email)
+            _apply_user_form(form, user)
+            db.session.add(user)
+            db.session.flush()
+            if form.cohort_id.data:
+                db.session.add(CohortMember(user_id=user.id, cohort_id=form.cohort_id.data))
+            audit.record("user_created", user, role=user.role)
+            token = services.issue_set_password_link(user)
+            db.session.commit()
+            return render_template("admin/link.html", user=user, token=token, created=True)
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+def edit_user(user_id):
+    """Edit an account; deactivating it ends its sessions."""
+    user = db.session.scalar(
+        select(User)
+        .where(User.id == user_id)
+        .options(selectinload(User.memberships).selectinload(CohortMember.cohort))
+    ) or abort(404)
+    form = UserForm(obj=user)
+    del form.cohort_id  # memberships are managed on the cohort's page
+    if form.validate_on_submit():
+        email = services.normalise_email(form.email.data)
+        clash = db.session.scalar(select(User.id).where(User.email == email, User.id != user.id))
+        if clash:
+            form.email.errors.append("Another account already uses this email address")
+        else:
+            was_active = user.active
+            user.email = email
+            _apply_user_form(form, user)
+            if was_active and not user.active:
+                services.end_all_sessions(user)
+                audit.record("user_deactivated", user)
+            audit.record("user_edited", user, role=user.role, active=user.active)
+            db.session.commit()
+            flash(f"Saved the changes to {user.name}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user, empty=EmptyForm())
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+def deactivate_user(user_id):
+    """Deactivate an account at once; its sessions end."""
+    user = db.get_or_404(User, user_id)
+    user.active = False
+    services.end_all_sessions(user)
+    audit.record("user_deactivated", user)
+    db.session.commit()
+    flash(f"{user.name} is deactivated and signed out everywhere.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/set-password-link")
+def set_password_link(user_id):
+    """Issue a new set-password link (a forgotten password) and show it."""
+    user = db.get_or_404(User, user_id)
+    token = services.issue_set_password_link(user)
+    db.session.commit()
+    return render_template("admin/link.html", user=user, token=token, created=False)
+
+
+@bp.route("/users/import", methods=["GET", "POST"])
+def import_users():
+    """Upload a CSV and see a preview; nothing is imported until it is confirmed."""
+    form = ImportForm()
+    preview = None
+    if form.validate_on_submit():
+        text = importing.read_upload(form.file.data.read())
+        preview = importing.preview_import(text)
+        confirm = ImportConfirmForm(csv_text=text)
+        return render_template("admin/import.html", form=form, preview=preview, confirm=confirm)
+    return render_template("admin/import.html", form=form, preview=preview, confirm=None)
+
+
+@bp.post("/users/import/confirm")
+def confirm_import():
+    """Import a previewed file, all rows or none."""
+    confirm = ImportConfirmForm()
+    if not confirm.validate_on_submit():
+        abort(400)
+    preview = importing.preview_import(confirm.csv_text.data)
+    if not preview.ok:  # something changed since the preview: show it again
+        form = ImportForm()
+        return render_template("admin/import.html", form=form, preview=preview, confirm=confirm)
+    created = importing.import_users(preview)
+    return render_template("admin/imported.html", created=created)
+
+
+def _apply_user_form(form, user):
+    """Copy the form's fields onto the user."""
+    user.name = form.name.data.strip()
+    user.role = form.role.data
+    user.team = (form.team.data or "").strip() or None
+    user.active = form.active.data

@@ -1,0 +1,146 @@
+"""People, their sign-ins and the cohorts they belong to."""
+
+import hashlib
+import secrets
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from course.extensions import db
+from course.timeutil import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    """What a person does on the site; one person has one role."""
+
+    PARTICIPANT = "participant"
+    SENIOR_MANAGER = "senior_manager"
+    TRAINER = "trainer"
+    EVALUATOR = "evaluator"
+    ADMIN = "admin"
+
+    @property
+    def label(self):
+        """The role as people say it."""
+        return self.value.replace("_", " ").capitalize()
+
+
+ROLE_VALUES = tuple(role.value for role in Role)
+ATTENDING_ROLES = (Role.PARTICIPANT, Role.SENIOR_MANAGER)
+
+
+def hash_token(token):
+    """Tokens are stored as their SHA-256, so a copy of the database cannot be replayed."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class User(UserMixin, db.Model):
+    """A person with an account."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    team: Mapped[str | None] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships = relationship("CohortMember", back_populates="user", lazy="raise")
+
+    __table_args__ = (CheckConstraint(f"role IN {ROLE_VALUES!r}", name="role_known"),)
+
+    @property
+    def is_active(self):
+        """Flask-Login refuses inactive users."""
+        return self.active
+
+    @property
+    def role_enum(self):
+        """The role as a Role."""
+        return Role(self.role)
+
+    def has_role(self, *roles):
+        """Whether this person holds one of the roles."""
+        return self.role in roles
+
+    def __repr__(self):
+        return f"<User {self.email}>"
+
+
+class UserSession(db.Model):
+    """A server-side record of one sign-in; the cookie carries only its token."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+    user = relationship("User", lazy="joined")
+
+    @staticmethod
+    def new_token():
+        """A fresh random token for the cookie."""
+        return secrets.token_urlsafe(32)
+
+
+class LoginAttempt(db.Model):
+    """A sign-in attempt, kept in the database so throttling holds across workers."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    ip: Mapped[str | None] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class SetPasswordToken(db.Model):
+    """A one-time, expiring link to set a password (new account or forgotten password)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User", lazy="joined")
+
+
+class Cohort(db.Model):
+    """One run of the programme, e.g. 'Bromley 2010-11'."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    organisation: Mapped[str] = mapped_column(String(160))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+    members = relationship("CohortMember", back_populates="cohort", lazy="raise")
+
+    __table_args__ = (CheckConstraint("ends_on > starts_on", name="ends_after_start"),)
+
+    def contains(self, day):
+        """Whether a date falls within the cohort's year."""
+        return self.starts_on <= day <= self.ends_on
+
+
+class CohortMember(db.Model):
+    """A person's place in a cohort (participants, senior managers, trainers, evaluators)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cohort = relationship("Cohort", back_populates="members", lazy="raise")
+    user = relationship("User", back_populates="memberships", lazy="raise")
+
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)

@@ -1,0 +1,97 @@
+"""Signing in and out, and setting passwords."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from course.extensions import db, login_manager
+from course.modules.accounts import services
+from course.modules.accounts.forms import ChangePasswordForm, LoginForm, NewPasswordForm
+from course.modules.accounts.passwords import verify_password
+
+bp = Blueprint("accounts", __name__)
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = "Sign in to see that page."
+login_manager.login_message_category = "info"
+login_manager.session_protection = None  # sessions are server-side records instead
+login_manager.user_loader(services.load_session_user)
+
+
+def _safe_next(target):
+    """Only follow a 'next' address on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm(next=request.args.get("next"))
+    refused = None
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.SignInRefused as error:
+            refused = error
+        else:
+            services.start_session(user)
+            return redirect(_safe_next(form.next.data) or url_for("home.index"))
+    status = 429 if refused and refused.throttled else 200
+    return render_template("accounts/login.html", form=form, refused=refused), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Sign out: the server-side session ends, so the old cookie stops working."""
+    services.end_current_session()
+    db.session.commit()
+    flash("You have signed out.", "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token):
+    """Set a password from a one-time link."""
+    record = services.find_set_password_token(token)
+    if record is None:
+        return render_template("accounts/link_expired.html"), 404
+    form = NewPasswordForm(email=record.user.email)
+    if form.validate_on_submit():
+        services.use_set_password_token(record, form.password.data)
+        flash("Your password is set. Sign in with it now.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/set_password.html", form=form, user=record.user)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change my password; my other sign-ins end."""
+    form = ChangePasswordForm(email=current_user.email)
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append("Your current password is not right")
+        else:
+            user = current_user._get_current_object()
+            services.set_password(user, form.password.data)
+            db.session.commit()
+            services.start_session(user)
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/account/")
+@login_required
+def account():
+    """My account: details and links."""
+    return render_template("accounts/account.html")

@@ -1,0 +1,1 @@
+"""The attendance module's sections of the home and session pages (see programme/panels.py)."""

@@ -1,0 +1,5 @@
+"""Demo data for the calendar module, added to the demo cohort by seed-demo."""
+
+
+def seed(demo):
+    """Add this module's demo data (nothing yet)."""

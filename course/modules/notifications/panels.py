@@ -1,0 +1,1 @@
+"""The notifications module's sections of the home and session pages (see programme/panels.py)."""

@@ -1,0 +1,13 @@
+"""The presentations module's pages."""
+
+from flask import Blueprint, render_template
+from flask_login import login_required
+
+bp = Blueprint("presentations", __name__, url_prefix="/presentations")
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Not built yet."""
+    return render_template("placeholder.html", title="Presentations index")

@@ -1,0 +1,77 @@
+"""The home page for each role, and the navigation every page shows."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from course.modules.accounts.models import Role
+from course.modules.programme import panels
+from course.modules.programme.services import cohort_sessions, next_session
+from course.permissions import current_cohort
+
+bp = Blueprint("home", __name__)
+
+NAV = {
+    Role.PARTICIPANT: [
+        ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
+        ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
+        ("journal.index", "My journal"), ("barriers.index", "Barriers"),
+        ("notifications.index", "Notifications"),
+    ],
+    Role.SENIOR_MANAGER: [
+        ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
+        ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
+        ("journal.index", "My journal"), ("barriers.index", "My barriers"),
+        ("barriers.overview", "Barrier overview"), ("notifications.index", "Notifications"),
+    ],
+    Role.TRAINER: [
+        ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
+        ("attendance.index", "Attendance"), ("presentations.index", "Rota"),
+        ("journal.shared", "Shared reflections"), ("barriers.review", "Barriers"),
+        ("notifications.index", "Notifications"),
+    ],
+    Role.EVALUATOR: [
+        ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
+        ("attendance.index", "Attendance"), ("barriers.overview", "Barrier themes"),
+    ],
+    Role.ADMIN: [
+        ("home.index", "Home"), ("admin.users", "Users"), ("admin.cohorts", "Cohorts"),
+        ("admin.audit_log", "Audit log"),
+    ],
+}  # fmt: skip
+
+
+@bp.app_context_processor
+def navigation():
+    """Give every template the signed-in user's menu."""
+
+    def nav_items():
+        if not current_user.is_authenticated:
+            return []
+        return NAV[current_user.role_enum]
+
+    return {"nav_items": nav_items}
+
+
+@bp.route("/")
+def index():
+    """Visitors go to sign in; each role gets its own home page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    if current_user.role == Role.ADMIN:
+        return render_template("home/admin.html")
+    cohort = current_cohort()
+    sessions = cohort_sessions(cohort.id) if cohort else []
+    upcoming = next_session(sessions)
+    return render_template(
+        "home/index.html",
+        cohort=cohort,
+        next_one=upcoming,
+        sessions_done=sum(1 for s in sessions if s.ends_at and upcoming is not s and s.is_past()),
+        sections=panels.home_sections(current_user, cohort, upcoming),
+    )
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness: no database work."""
+    return "ok\n", 200, {"Content-Type": "text/plain"}

@@ -1,0 +1,1 @@
+"""The readings module's sections of the home and session pages (see programme/panels.py)."""

@@ -1,0 +1,225 @@
+"""Fixtures: the app on a fresh database (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+
+import os
+import re
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from course import create_app
+from course.extensions import db
+from course.modules.accounts.models import Cohort, CohortMember, Role, User
+from course.modules.accounts.passwords import hash_password
+from course.modules.programme.services import create_programme
+from course.timeutil import london_today
+
+PASSWORD = "a long enough test passphrase"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _database_url(tmp_path):
+    """A fresh database: a file in tmp_path, or a new schema-less PostgreSQL database."""
+    if not POSTGRES_URL:
+        return f"sqlite:///{tmp_path / 'test.sqlite'}", None
+    name = f"course_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(_psycopg(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return re.sub(r"/[^/]*$", f"/{name}", _psycopg(POSTGRES_URL)), name
+
+
+def _psycopg(url):
+    """Use the psycopg 3 driver."""
+    return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
+
+
+def _drop_database(name):
+    """Drop a test database made by _database_url."""
+    admin = create_engine(_psycopg(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The site with a fresh database and cheap password hashing."""
+    url, pg_name = _database_url(tmp_path)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "COURSE_ARGON2_TIME_COST": 1,
+            "COURSE_ARGON2_MEMORY_COST": 64,
+            "SERVER_NAME": "localhost",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if pg_name:
+        _drop_database(pg_name)
+
+
+@pytest.fixture
+def client(app):
+    """A test client (CSRF is on, as in production)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def app_ctx(app):
+    """Run the test inside an app context, for services and models."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def cohort(app):
+    """A cohort of the current year with its 11 sessions, starting about five months ago."""
+    with app.app_context():
+        today = london_today()
+        start = today.replace(day=1)
+        start = start.replace(year=start.year - 1) if start.month < 6 else start
+        start = start.replace(month=(start.month - 5 - 1) % 12 + 1)
+        cohort = Cohort(
+            name="Test Borough",
+            organisation="Test Borough Council",
+            starts_on=start,
+            ends_on=start.replace(year=start.year + 1),
+        )
+        db.session.add(cohort)
+        db.session.flush()
+        create_programme(cohort)
+        db.session.commit()
+        return cohort.id
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(role=..., cohort_id=...) creates an account with PASSWORD."""
+    counter = iter(range(1, 100000))
+
+    def make(role=Role.PARTICIPANT, cohort_id=None, name=None, email=None, team=None, **fields):
+        n = next(counter)
+        with app.app_context():
+            user = User(
+                email=email or f"{role}{n}@example.org",
+                name=name or f"{role.replace('_', ' ').title()} {n}",
+                role=role,
+                team=team,
+                password_hash=_cheap_hash(app),
+                **fields,
+            )
+            db.session.add(user)
+            db.session.flush()
+            if cohort_id:
+                db.session.add(CohortMember(cohort_id=cohort_id, user_id=user.id))
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+_HASHES = {}
+
+
+def _cheap_hash(app):
+    """One hash of PASSWORD per app, reused (hashing is deliberately slow)."""
+    if app not in _HASHES:
+        with app.app_context():
+            _HASHES.clear()
+            _HASHES[app] = hash_password(PASSWORD)
+    return _HASHES[app]
+
+
+class Auth:
+    """Sign in and out through the real forms."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self, path="/login"):
+        """The CSRF token from a page's form."""
+        page = self.client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def login(self, user_or_email, password=PASSWORD):
+        """Sign in; returns the response."""
+        email = getattr(user_or_email, "email", user_or_email)
+        token = self.csrf_token("/login")
+        return self.client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": token}
+        )
+
+    def logout(self):
+        """Sign out with the real form."""
+        token = self.csrf_token("/account/")
+        return self.client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client):
+    """Sign in as a user: auth.login(user)."""
+    return Auth(client)
+
+
+@pytest.fixture
+def login(client, auth):
+    """login(user) signs the client in and returns the client."""
+
+    def sign_in(user):
+        response = auth.login(user)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return sign_in
+
+
+def form_token(client, path):
+    """The CSRF token of the form on a page, for posting to it."""
+    return Auth(client).csrf_token(path)
+
+
+@contextmanager
+def _counting(engine):
+    """Count the statements sent to the database inside the block."""
+    statements = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as queries: ...; len(queries) is the number of statements."""
+
+    def counter():
+        with app.app_context():
+            engine = db.engine
+        return _counting(engine)
+
+    return counter

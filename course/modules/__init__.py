@@ -2,14 +2,22 @@
 
 from course.modules.accounts import admin, admin_cohorts  # noqa: F401 - admin_cohorts adds routes
 from course.modules.accounts import routes as accounts
+
+# Every module's models, so the metadata and the migrations know every table.
+from course.modules.attendance import models as _attendance_models  # noqa: F401, E402
 from course.modules.attendance import routes as attendance
+from course.modules.barriers import models as _barriers_models  # noqa: F401, E402
 from course.modules.barriers import routes as barriers
 from course.modules.calendar import routes as calendar
+from course.modules.journal import models as _journal_models  # noqa: F401, E402
 from course.modules.journal import routes as journal
+from course.modules.notifications import models as _notifications_models  # noqa: F401, E402
 from course.modules.notifications import routes as notifications
+from course.modules.presentations import models as _presentations_models  # noqa: F401, E402
 from course.modules.presentations import routes as presentations
 from course.modules.programme import home
 from course.modules.programme import routes as programme
+from course.modules.readings import models as _readings_models  # noqa: F401, E402
 from course.modules.readings import routes as readings
 
 BLUEPRINTS = [

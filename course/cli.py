@@ -2,6 +2,7 @@
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import inspect, select
 
 from course.extensions import db
@@ -22,6 +23,7 @@ def print_demo_accounts(password):
 
 
 @click.command("init")
+@with_appcontext
 def init_command():
     """Prepare the database: load the demo cohort when it is empty."""
     if "user" not in inspect(db.engine).get_table_names():
@@ -40,6 +42,7 @@ def init_command():
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--password", default=None, help="Password for every demo account.")
 def seed_demo_command(password):
     """Load the demo cohort (refused where real accounts or cohorts exist)."""
@@ -61,6 +64,7 @@ def seed_demo_command(password):
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ADMIN.value)
@@ -79,6 +83,7 @@ def create_user_command(email, name, role, password):
 
 
 @click.command("import-users")
+@with_appcontext
 @click.argument("csv_file", type=click.File("rb"))
 def import_users_command(csv_file):
     """Import users from a CSV (name,email,role,team,cohort): all rows or none."""

@@ -62,6 +62,7 @@ def password_problem(password, email=None):
         return "That password is one of the most commonly used. Choose something less guessable."
     if re.fullmatch(r"(0123456789|1234567890|9876543210)+\d*", password):
         return "That password is one of the most commonly used. Choose something less guessable."
-    if email and email.split("@")[0].lower() in password.lower():
+    local_part = (email or "").split("@")[0].lower()
+    if len(local_part) >= 4 and local_part in password.lower():
         return "Do not include your email address in your password."
     return None

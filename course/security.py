@@ -2,6 +2,7 @@
 
 from flask import request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
@@ -27,5 +28,8 @@ def set_security_headers(response):
 def init_app(app):
     """Install the headers and make the cookie Secure when served over HTTPS."""
     app.after_request(set_security_headers)
+    proxies = app.config.get("COURSE_TRUSTED_PROXIES", 0)
+    if proxies:  # behind a reverse proxy: trust its X-Forwarded-For and -Proto
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     if app.config.get("PREFERRED_URL_SCHEME") == "https":
         app.config["SESSION_COOKIE_SECURE"] = True

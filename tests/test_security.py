@@ -183,3 +183,18 @@ def test_each_role_reaches_its_pages_and_is_refused_the_rest(app, make_user, log
         url = _fill(path, cohort, session)
         expected = 200 if path in ALLOWED[role] else 403
         assert client.get(url).status_code == expected, (role, url)
+
+
+def test_behind_a_trusted_proxy_the_forwarded_scheme_counts(tmp_path):
+    from course import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "COURSE_TRUSTED_PROXIES": 1,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
+        }
+    )
+    response = app.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" in response.headers

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app course
 
-.PHONY: run test lint format db seed clean
+.PHONY: run test lint format db bench clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,6 @@ format: $(BIN)/activate
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+bench: $(BIN)/activate
+	$(BIN)/python tests/bench/bench_pages.py

@@ -97,7 +97,6 @@ def sessions_for_calendar(user):
     )
 
 
-
 def _calendar(user, sessions, session_url, name, uid):
     """The person's calendar of these sessions, with their agenda for each."""
     by_pair = agendas([user.id], [s.id for s in sessions])

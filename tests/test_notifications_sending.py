@@ -1,6 +1,9 @@
 """The sender against a real SMTP server on localhost: delivery, exactly once, retries."""
 
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -63,22 +66,46 @@ def check_login(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=ok)
 
 
+@pytest.fixture(scope="module")
+def server_certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1: (certificate file, key file)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is needed to make the test server's certificate")
+    folder = tmp_path_factory.mktemp("smtp-tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
 @pytest.fixture
-def smtp_server(app):
-    """A real SMTP server on localhost that requires a login; the app is configured to use it."""
+def smtp_server(app, server_certificate, monkeypatch):
+    """A real SMTP server on localhost wanting STARTTLS and a login; the app is set to use it."""
+    cert, key = server_certificate
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the sender trusts this server only
     mailbox = Mailbox()
     port = free_port()
     controller = Controller(
         mailbox,
         hostname="127.0.0.1",
         port=port,
+        tls_context=tls,
+        require_starttls=True,
         authenticator=check_login,
-        auth_require_tls=False,
+        auth_required=True,
     )
     controller.start()
     app.config.update(
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=port,
+        MAIL_USE_TLS=True,
         MAIL_USERNAME="course",
         MAIL_PASSWORD="s3cret",  # noqa: S105 - the test server's password
         MAIL_FROM="course@example.org",
@@ -203,6 +230,20 @@ def test_when_the_server_is_down_nothing_is_lost(app, make_user):
     assert (result.sent, result.failed) == (0, 3)
     assert {(n.email_status, n.attempts) for n in rows(app).values()} == {(EmailStatus.PENDING, 1)}
     assert set(rows(app)) == set(ids)
+
+
+def test_a_server_with_an_untrusted_certificate_gets_nothing(
+    app, make_user, smtp_server, monkeypatch
+):
+    monkeypatch.delenv("SSL_CERT_FILE")  # the self-signed certificate is not trusted now
+    user = make_user()
+    queue(app, user, 1)
+    with app.app_context():
+        result = send_pending()
+    assert (result.sent, result.failed) == (0, 1)
+    assert smtp_server.messages == []
+    (waiting,) = rows(app).values()
+    assert waiting.email_status == EmailStatus.PENDING and "SSL" in waiting.last_error
 
 
 def test_retries_wait_longer_each_time_up_to_six_hours():

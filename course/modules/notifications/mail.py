@@ -3,6 +3,7 @@
 import logging
 import re
 import smtplib
+import ssl
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
@@ -85,8 +86,8 @@ class SMTPMailer:
             config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT_SECONDS
         )
         try:
-            if config.get("MAIL_USE_TLS"):
-                connection.starttls()
+            if config.get("MAIL_USE_TLS"):  # STARTTLS, checking the server's certificate
+                connection.starttls(context=ssl.create_default_context())
             if config.get("MAIL_USERNAME"):
                 connection.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
         except BaseException:

@@ -17,6 +17,7 @@ from course.modules.accounts.models import (
     hash_token,
 )
 from course.modules.accounts.passwords import hash_password, verify_password
+from course.modules.notifications.services import queue_set_password_email
 from course.timeutil import utcnow
 
 SESSION_KEY = "sid"
@@ -154,7 +155,7 @@ def set_password(user, password):
 
 
 def issue_set_password_link(user):
-    """A one-time token for a set-password link; earlier unused links stop working."""
+    """A one-time token for a set-password link, also emailed; earlier unused links stop working."""
     db.session.execute(
         update(SetPasswordToken)
         .where(SetPasswordToken.user_id == user.id, SetPasswordToken.used_at.is_(None))
@@ -168,6 +169,7 @@ def issue_set_password_link(user):
         )
     )
     audit.record("set_password_link_issued", user)
+    queue_set_password_email(user, token)
     return token
 
 

@@ -1,1 +1,21 @@
-"""The notifications module's sections of the home and session pages (see programme/panels.py)."""
+"""The notifications module's section of the home page (see programme/panels.py)."""
+
+from flask import render_template
+from markupsafe import Markup
+
+from course.modules.notifications.services import latest_unread, unread_count
+
+HOME_PANEL_LATEST = 3
+
+
+def home_panel(user, cohort, next_session):
+    """My unread notifications: how many, and the newest few; two queries, or nothing."""
+    unread = unread_count(user)
+    if not unread:
+        return None
+    html = render_template(
+        "notifications/_home_panel.html",
+        unread=unread,
+        latest=latest_unread(user, HOME_PANEL_LATEST),
+    )
+    return Markup(html)  # noqa: S704 - an autoescaped template's output

@@ -14,6 +14,7 @@ PANEL_MODULES = (
     "journal",
     "barriers",
     "notifications",
+    "calendar",
 )
 
 

@@ -94,22 +94,23 @@ def _write_one(session_id, user_id, original, new, trainer, now):
         marked_at=now,
     )
     if original.status is None:
-        statement = (
+        inserted = db.session.execute(
             mark_insert()
             .values(session_id=session_id, user_id=user_id, **values)
             .on_conflict_do_nothing(index_elements=["session_id", "user_id"])
-        )
+            .returning(MARK_TABLE.c.id)
+        ).first()
+        return inserted is not None  # (rowcount is not reliable for an insert on PostgreSQL)
+    unchanged = and_(
+        key,
+        MARK_TABLE.c.status == original.status,
+        MARK_TABLE.c.apology_reason.is_not_distinct_from(original.reason),
+        MARK_TABLE.c.note.is_not_distinct_from(original.note),
+    )
+    if new.status is None:
+        statement = delete(MARK_TABLE).where(unchanged)
     else:
-        unchanged = and_(
-            key,
-            MARK_TABLE.c.status == original.status,
-            MARK_TABLE.c.apology_reason.is_not_distinct_from(original.reason),
-            MARK_TABLE.c.note.is_not_distinct_from(original.note),
-        )
-        if new.status is None:
-            statement = delete(MARK_TABLE).where(unchanged)
-        else:
-            statement = update(MARK_TABLE).where(unchanged).values(**values)
+        statement = update(MARK_TABLE).where(unchanged).values(**values)
     return db.session.execute(statement).rowcount == 1
 
 

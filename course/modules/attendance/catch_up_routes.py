@@ -92,9 +92,9 @@ def approve(catch_up_id):
             db.session.rollback()
             flash(str(refusal), "error")
             return redirect(url_for("attendance.review_catch_up", catch_up_id=catch_up_id))
+        message = f"Approved {row.user.name}'s catch-up for session {row.course_session.number}."
         db.session.commit()
-        number = row.course_session.number
-        flash(f"Approved {row.user.name}'s catch-up for session {number}.", "success")
+        flash(message, "success")
     return redirect(url_for("attendance.catch_up_list"))
 
 

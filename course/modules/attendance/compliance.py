@@ -74,7 +74,7 @@ def own_view(user, sessions, now=None):
     missed = [
         (s, fact) for s, fact in zip(sessions, row.facts, strict=True) if fact.catch_up_state(today)
     ]
-    readings = required_readings([s.id for s, _ in missed]) if missed else {}
+    readings = required_readings([s.id for s, _ in missed])
     read_ids = read_by(user, [r for rs in readings.values() for r in rs])
     tasks = [
         CatchUpTask(s, fact.catch_up_state(today), fact.catch_up_due, readings[s.id], read_ids)

@@ -44,8 +44,10 @@ class FormReader(HTMLParser):
         elif tag == "select":
             self._select = name
             self.fields[name] = None
-        elif tag == "option" and self._select and (
-            self.fields[self._select] is None or "selected" in attrs
+        elif (
+            tag == "option"
+            and self._select
+            and (self.fields[self._select] is None or "selected" in attrs)
         ):
             self.fields[self._select] = attrs.get("value", "")
 

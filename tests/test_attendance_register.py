@@ -318,6 +318,44 @@ def test_second_absence_in_a_row_tells_the_trainers_once(
         ]
 
 
+def test_correcting_a_mark_to_a_second_absence_in_a_row_tells_the_trainers(
+    app, cohort, make_user, trainer, login, sessions
+):
+    past = [s for s in sessions if s.is_past()]
+    person = make_user(cohort_id=cohort, name="Liam Lewis")
+    client = login(trainer)
+    for course_session, status in ((past[0], "absent"), (past[1], "present")):
+        fields = read_form(client.get(f"/attendance/{course_session.id}").get_data(as_text=True))
+        set_mark(fields, person.id, status)
+        client.post(f"/attendance/{course_session.id}", data=fields)
+    fields = read_form(client.get(f"/attendance/{past[1].id}").get_data(as_text=True))
+    set_mark(fields, person.id, "absent")  # the register was wrong: they were not there
+    page = client.post(f"/attendance/{past[1].id}", data=fields, follow_redirects=True)
+    assert "Liam Lewis has now missed two sessions in a row." in page.get_data(as_text=True)
+    with app.app_context():
+        kinds = db.session.scalars(select(Notification.kind)).all()
+        assert kinds == ["consecutive_absences"]
+
+
+def test_a_mark_changed_by_another_trainer_since_the_page_loaded_is_not_overwritten(
+    app, cohort, make_user, two_trainers, held
+):
+    person = make_user(cohort_id=cohort, name="Maria Morgan")
+    path = f"/attendance/{held.id}"
+    first, second = two_trainers
+    fields = read_form(first.get(path).get_data(as_text=True))
+    set_mark(fields, person.id, "present")
+    first.post(path, data=fields)
+    stale = read_form(first.get(path).get_data(as_text=True))  # shows Present
+    fields = read_form(second.get(path).get_data(as_text=True))
+    set_mark(fields, person.id, "left_early")
+    second.post(path, data=fields)
+    set_mark(stale, person.id, "late")
+    page = first.post(path, data=stale, follow_redirects=True).get_data(as_text=True)
+    assert "Maria Morgan (now Left early)" in page
+    assert stored_marks(app, held.id) == {person.id: "left_early"}
+
+
 # Two trainers saving at once, each from a separate connection in its own thread.
 
 

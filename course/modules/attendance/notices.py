@@ -33,7 +33,7 @@ def notify_new_flags(cohort_id, changes):
     if not changes:
         return []
     sessions = cohort_sessions(cohort_id)
-    marks = marks_by_key([s.id for s in sessions], [user.id for user, _, _ in changes])
+    marks = marks_by_key([s.id for s in sessions], [user.id for user, _, _ in changes], fresh=True)
     flagged = []
     for user, session_id, before_status in changes:
         after = {s.id: m.status for s in sessions if (m := marks.get((s.id, user.id)))}

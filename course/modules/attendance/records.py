@@ -49,11 +49,17 @@ def cohort_trainers(cohort_id):
     )
 
 
-def marks_by_key(session_ids, user_ids=None):
-    """{(session_id, user_id): AttendanceMark} for the sessions (and people, if given)."""
+def marks_by_key(session_ids, user_ids=None, fresh=False):
+    """{(session_id, user_id): AttendanceMark} for the sessions (and people, if given).
+
+    `fresh` reloads marks already in the session, for reading after a direct UPDATE or after
+    another transaction's commit.
+    """
     query = select(AttendanceMark).where(AttendanceMark.session_id.in_(session_ids))
     if user_ids is not None:
         query = query.where(AttendanceMark.user_id.in_(user_ids))
+    if fresh:
+        query = query.execution_options(populate_existing=True)
     return {(m.session_id, m.user_id): m for m in db.session.scalars(query)}
 
 

@@ -162,7 +162,7 @@ def save_register(course_session, entries, people, trainer, fill_present=False, 
             continue
         if filling:
             continue  # someone marked them meanwhile: they are no longer unmarked
-        stored_marks = marks_by_key([course_session.id], [user.id])
+        stored_marks = marks_by_key([course_session.id], [user.id], fresh=True)
         stored = MarkValues.of(stored_marks.get((course_session.id, user.id)))
         if stored != submitted:
             result.conflicts.append((user, stored))

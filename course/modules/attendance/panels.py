@@ -10,7 +10,7 @@ from course.modules.attendance.apologies import my_mark
 from course.modules.attendance.catch_ups import catch_up_for, waiting_for_approval
 from course.modules.attendance.compliance import own_view
 from course.modules.attendance.models import AttendanceMark, reason_label, status_label
-from course.modules.attendance.records import attendees, cohort_rows
+from course.modules.attendance.records import attendee_count, cohort_rows
 from course.modules.attendance.services import ATTENDED_RULE
 from course.modules.programme.services import cohort_sessions
 from course.timeutil import london_today
@@ -45,7 +45,7 @@ def session_panel(user, course_session):
                 .group_by(AttendanceMark.status)
             ).all()
         )
-        people = len(attendees(course_session.cohort_id))
+        people = attendee_count(course_session.cohort_id)
         return _panel(
             "attendance/_session_panel_trainer.html",
             course_session=course_session,

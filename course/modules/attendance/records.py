@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 
 from course.extensions import db
 from course.modules.accounts.models import CohortMember, Role, User
@@ -17,20 +17,28 @@ from course.modules.attendance.services import (
 from course.timeutil import to_local, utcnow
 
 
+def _attending(query, cohort_id):
+    """Narrow a query on User to the people who attend the cohort's sessions."""
+    return query.join(CohortMember, CohortMember.user_id == User.id).where(
+        CohortMember.cohort_id == cohort_id,
+        User.role.in_([Role.PARTICIPANT, Role.SENIOR_MANAGER]),
+        User.active.is_(True),
+    )
+
+
 def attendees(cohort_id):
     """Everyone who attends the cohort's sessions: participants, then senior managers; by name."""
+    senior_last = case((User.role == Role.SENIOR_MANAGER, 1), else_=0)
     return list(
         db.session.scalars(
-            select(User)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(
-                CohortMember.cohort_id == cohort_id,
-                User.role.in_([Role.PARTICIPANT, Role.SENIOR_MANAGER]),
-                User.active.is_(True),
-            )
-            .order_by(case((User.role == Role.SENIOR_MANAGER, 1), else_=0), User.name, User.id)
+            _attending(select(User), cohort_id).order_by(senior_last, User.name, User.id)
         )
     )
+
+
+def attendee_count(cohort_id):
+    """How many people attend the cohort's sessions."""
+    return db.session.scalar(_attending(select(func.count(User.id)), cohort_id))
 
 
 def cohort_trainers(cohort_id):

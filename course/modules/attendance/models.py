@@ -1,9 +1,9 @@
 """Registers, apologies and catch-up tasks."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
@@ -19,7 +19,21 @@ class AttendanceStatus(StrEnum):
     APOLOGIES = "apologies"
     ABSENT = "absent"
 
+    @property
+    def label(self):
+        """The status as the register shows it."""
+        return STATUS_LABELS[self]
 
+
+STATUS_LABELS = {
+    AttendanceStatus.PRESENT: "Present",
+    AttendanceStatus.LATE: "Late",
+    AttendanceStatus.LEFT_EARLY: "Left early",
+    AttendanceStatus.APOLOGIES: "Apologies",
+    AttendanceStatus.ABSENT: "Absent",
+}
+UNMARKED = "unmarked"  # what the register form sends for "no mark"
+UNMARKED_LABEL = "Unmarked"
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
 MISSED = (AttendanceStatus.APOLOGIES, AttendanceStatus.ABSENT)
 
@@ -31,6 +45,29 @@ class ApologyReason(StrEnum):
     SICKNESS = "sickness"
     LEAVE = "leave"
     OTHER = "other"
+
+    @property
+    def label(self):
+        """The reason as people say it."""
+        return REASON_LABELS[self]
+
+
+REASON_LABELS = {
+    ApologyReason.COURT: "Court or statutory duty",
+    ApologyReason.SICKNESS: "Sickness",
+    ApologyReason.LEAVE: "Leave",
+    ApologyReason.OTHER: "Other",
+}
+
+
+def status_label(status):
+    """'Present', 'Left early' or 'Unmarked' for a stored status (None is unmarked)."""
+    return AttendanceStatus(status).label if status and status != UNMARKED else UNMARKED_LABEL
+
+
+def reason_label(reason):
+    """'Sickness' for a stored reason; '' for none."""
+    return ApologyReason(reason).label if reason else ""
 
 
 class AttendanceMark(db.Model):
@@ -62,3 +99,53 @@ class AttendanceMark(db.Model):
     def attended(self):
         """Present, Late and Left early count as attended."""
         return self.status in ATTENDED
+
+    @property
+    def sent_in_advance(self):
+        """Apologies the person sent themselves, rather than a trainer's mark."""
+        return self.status == AttendanceStatus.APOLOGIES and self.marked_by_id == self.user_id
+
+
+class CatchUp(db.Model):
+    """The catch-up for a missed session: read its required readings, send a short reflection.
+
+    A row exists once the person sends a reflection (or a trainer gives more time); a missed
+    session without one is a catch-up still to do.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("course_session.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    task: Mapped[str] = mapped_column(Text, default="")  # what was asked, as it stood then
+    reflection: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    due_on: Mapped[date | None] = mapped_column(Date)  # a trainer's extension, if any
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id], lazy="raise")
+    approved_by = relationship("User", foreign_keys=[approved_by_id], lazy="raise")
+    course_session = relationship("CourseSession", lazy="raise")
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id"),
+        CheckConstraint(
+            "approved_at IS NULL OR submitted_at IS NOT NULL", name="approved_after_submitted"
+        ),
+        CheckConstraint(
+            "submitted_at IS NULL OR reflection IS NOT NULL", name="submitted_with_reflection"
+        ),
+    )
+
+    @property
+    def approved(self):
+        """A trainer has approved the reflection: the session is caught up."""
+        return self.approved_at is not None
+
+    @property
+    def waiting_for_approval(self):
+        """Sent and not yet approved."""
+        return self.submitted_at is not None and self.approved_at is None

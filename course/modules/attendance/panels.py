@@ -1,1 +1,89 @@
 """The attendance module's sections of the home and session pages (see programme/panels.py)."""
+
+from flask import render_template
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from course.extensions import db
+from course.modules.accounts.models import Role
+from course.modules.attendance.apologies import my_mark
+from course.modules.attendance.catch_ups import catch_up_for, waiting_for_approval
+from course.modules.attendance.compliance import own_view
+from course.modules.attendance.models import AttendanceMark, reason_label, status_label
+from course.modules.attendance.records import attendee_count, cohort_rows
+from course.modules.attendance.services import ATTENDED_RULE
+from course.modules.programme.services import cohort_sessions
+from course.timeutil import london_today
+
+ATTENDING = (Role.PARTICIPANT, Role.SENIOR_MANAGER)
+WAITING_SHOWN = 5
+
+
+def _panel(template, **context):
+    """A rendered section for the page (Jinja has escaped it already)."""
+    return Markup(render_template(template, **context))  # noqa: S704 - escaped by Jinja
+
+
+def session_panel(user, course_session):
+    """My status for the session and the apologies link; for trainers, the register's state."""
+    if user.role in ATTENDING:
+        mark = my_mark(course_session, user)
+        catch_up = catch_up_for(course_session, user) if mark and not mark.attended else None
+        return _panel(
+            "attendance/_session_panel.html",
+            course_session=course_session,
+            mark=mark,
+            status=status_label(mark.status if mark else None),
+            reason=reason_label(mark.apology_reason) if mark else "",
+            catch_up=catch_up,
+        )
+    if user.role == Role.TRAINER:
+        counts = dict(
+            db.session.execute(
+                select(AttendanceMark.status, func.count(AttendanceMark.id))
+                .where(AttendanceMark.session_id == course_session.id)
+                .group_by(AttendanceMark.status)
+            ).all()
+        )
+        people = attendee_count(course_session.cohort_id)
+        return _panel(
+            "attendance/_session_panel_trainer.html",
+            course_session=course_session,
+            counts=counts,
+            people=people,
+            unmarked=people - sum(counts.values()),
+            rule=ATTENDED_RULE,
+        )
+    return None
+
+
+def home_panel(user, cohort, next_session):
+    """My catch-up tasks; for trainers, catch-ups waiting for approval and people flagged."""
+    if cohort is None:
+        return None
+    sessions = cohort_sessions(cohort.id)
+    if user.role in ATTENDING:
+        view = own_view(user, sessions)
+        tasks = [t for t in view["tasks"] if t.state.value != "approved"]
+        next_mark = next(
+            (m for s, m in view["upcoming"] if next_session and s.id == next_session.id), None
+        )
+        if not tasks and next_mark is None:
+            return None
+        return _panel(
+            "attendance/_home_panel.html",
+            tasks=tasks,
+            next_session=next_session,
+            next_mark=next_mark,
+        )
+    if user.role == Role.TRAINER:
+        waiting = waiting_for_approval(cohort.id)
+        flagged = [r.user for r in cohort_rows(sessions, cohort.id) if r.record.flagged]
+        return _panel(
+            "attendance/_home_panel_trainer.html",
+            waiting=waiting[:WAITING_SHOWN],
+            waiting_count=len(waiting),
+            flagged=flagged,
+            today=london_today(),
+        )
+    return None

@@ -1,13 +1,147 @@
-"""The attendance module's pages."""
+"""The attendance page for each role, the register and the CSV exports."""
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from course import audit
+from course.extensions import db
+from course.modules.accounts.models import Role
+from course.modules.attendance import compliance, exports
+from course.modules.attendance.catch_ups import waiting_for_approval
+from course.modules.attendance.forms import RegisterForm
+from course.modules.attendance.models import AttendanceStatus, reason_label, status_label
+from course.modules.attendance.records import attendees, marks_by_key
+from course.modules.attendance.register import register_history, save_register
+from course.modules.attendance.services import ATTENDED_RULE
+from course.modules.programme.services import cohort_sessions
+from course.permissions import current_cohort, get_course_session_or_404, role_required
+from course.timeutil import london_today
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
 
+TEMPLATES = {
+    Role.TRAINER: "attendance/matrix.html",
+    Role.PARTICIPANT: "attendance/mine.html",
+    Role.SENIOR_MANAGER: "attendance/senior.html",
+    Role.EVALUATOR: "attendance/evaluator.html",
+}
+
 
 @bp.route("/")
-@login_required
+@role_required(Role.PARTICIPANT, Role.SENIOR_MANAGER, Role.TRAINER, Role.EVALUATOR)
 def index():
-    """Not built yet."""
-    return render_template("placeholder.html", title="Attendance index")
+    """Trainers: the matrix; participants: their record; seniors: the cohort; evaluators: rates."""
+    cohort = current_cohort()
+    if cohort is None:
+        return render_template("attendance/no_cohort.html")
+    sessions = cohort_sessions(cohort.id)
+    context = dict(cohort=cohort, sessions=sessions, rule=ATTENDED_RULE, today=london_today())
+    role = current_user.role_enum
+    if role == Role.TRAINER:
+        context.update(compliance.trainer_view(cohort, sessions))
+        context["waiting"] = len(waiting_for_approval(cohort.id))
+    elif role == Role.EVALUATOR:
+        context.update(compliance.evaluator_view(cohort, sessions))
+    else:
+        context.update(compliance.own_view(current_user, sessions))
+        if role == Role.SENIOR_MANAGER:
+            context["cohort_figures"] = compliance.cohort_view(cohort, sessions)
+    return render_template(TEMPLATES[role], **context)
+
+
+def _register_parts(course_session):
+    """Everyone on the register, {user_id: User}, and {user_id: mark}."""
+    people = attendees(course_session.cohort_id)
+    marks = {user_id: mark for (_, user_id), mark in marks_by_key([course_session.id]).items()}
+    return people, {u.id: u for u in people}, marks
+
+
+@bp.route("/<int:session_id>", methods=["GET", "POST"])
+@role_required(Role.TRAINER)
+def register(session_id):
+    """Take or correct a session's register: one form for everyone."""
+    course_session = get_course_session_or_404(session_id)
+    people, by_id, marks = _register_parts(course_session)
+    is_open = course_session.has_started() and not course_session.cancelled
+    if request.method == "POST":
+        form = RegisterForm()
+    else:
+        form = RegisterForm(data=RegisterForm.initial(people, marks))
+    if is_open and form.validate_on_submit():
+        result = save_register(
+            course_session,
+            form.entries(),
+            by_id,
+            current_user,
+            fill_present=form.fill_present.data,
+        )
+        db.session.commit()
+        _flash_result(result)
+        return redirect(url_for("attendance.register", session_id=session_id))
+    lines = [(line, by_id.get(line.form.user_id.data)) for line in form.people]
+    for line, person in lines:
+        if person is not None:
+            line.form.status.label.text = person.name
+    return render_template(
+        "attendance/register.html",
+        course_session=course_session,
+        form=form,
+        is_open=is_open,
+        participants=[(line, p) for line, p in lines if p and p.role == Role.PARTICIPANT],
+        seniors=[(line, p) for line, p in lines if p and p.role == Role.SENIOR_MANAGER],
+        apologies=[
+            (p, marks[p.id], reason_label(marks[p.id].apology_reason))
+            for p in people
+            if p.id in marks and marks[p.id].status == AttendanceStatus.APOLOGIES
+        ],
+        marks=marks,
+        history=register_history(course_session.id),
+        rule=ATTENDED_RULE,
+    )
+
+
+def _flash_result(result):
+    """Say what the save did, and whose marks someone else changed meanwhile."""
+    if result.changed:
+        count = len(result.changed)
+        flash(f"Saved {count} {'change' if count == 1 else 'changes'} to the register.", "success")
+    elif not result.conflicts:
+        flash("Nothing had changed, so nothing was saved.", "success")
+    if result.conflicts:
+        names = "; ".join(
+            f"{user.name} (now {status_label(now.status)})" for user, now in result.conflicts
+        )
+        flash(
+            "Another trainer changed these marks while you had the register open, so your "
+            f"changes to them were not saved: {names}. Check them below.",
+            "error",
+        )
+    for user in result.flagged:
+        flash(f"{user.name} has now missed two sessions in a row.", "error")
+
+
+@bp.route("/<int:session_id>/register.csv")
+@role_required(Role.TRAINER)
+def export_register(session_id):
+    """One register as CSV; the export is audited."""
+    course_session = get_course_session_or_404(session_id)
+    people, _, marks = _register_parts(course_session)
+    header, rows = exports.register_rows(course_session, people, marks)
+    audit.record("register_exported", course_session, people=len(people))
+    db.session.commit()
+    return exports.csv_response(f"register-session-{course_session.number}.csv", header, rows)
+
+
+@bp.route("/matrix.csv")
+@role_required(Role.TRAINER)
+def export_matrix():
+    """The cohort matrix as CSV; the export is audited."""
+    cohort = current_cohort()
+    if cohort is None:
+        abort(404)
+    sessions = cohort_sessions(cohort.id)
+    view = compliance.trainer_view(cohort, sessions)
+    header, rows = exports.matrix_rows(sessions, view["rows"], london_today())
+    audit.record("attendance_matrix_exported", cohort, people=len(view["rows"]))
+    db.session.commit()
+    return exports.csv_response("attendance-matrix.csv", header, rows)

@@ -1,0 +1,108 @@
+"""CSV exports that open cleanly in Excel: UTF-8 with a byte-order mark, CRLF line ends."""
+
+import csv
+import io
+
+from flask import Response
+
+from course.modules.attendance.models import reason_label, status_label
+from course.modules.attendance.services import ATTENDED_RULE, percent
+from course.timeutil import format_datetime
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A cell Excel will not run as a formula (names and remarks come from people)."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_response(filename, header, rows):
+    """A CSV download: UTF-8 with a byte-order mark, so Excel reads accents and dashes."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    return Response(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def group_label(user):
+    """Participants and senior managers are listed as two groups."""
+    return "Senior manager" if user.role == "senior_manager" else "Participant"
+
+
+def matrix_rows(sessions, rows, today):
+    """The cohort matrix as CSV rows, with the header first."""
+    header = ["Name", "Group", "Team"]
+    header += [f"Session {s.number}" for s in sessions]
+    header += [
+        "Attended",
+        "Sessions held",
+        "Rate over sessions held",
+        "Rate over all sessions",
+        "Catch-ups outstanding",
+        "Two absences in a row",
+        "Complete",
+        "Can still complete",
+    ]
+    lines = []
+    for row in rows:
+        cells = [row.user.name, group_label(row.user), row.user.team or ""]
+        for course_session, mark, state in row.cells(sessions, today):
+            cells.append(_cell_text(course_session, mark, state, today))
+        record = row.record
+        cells += [
+            record.attended,
+            record.held,
+            percent(record.rate_held),
+            percent(record.rate_all),
+            record.outstanding,
+            "Yes" if record.flagged else "No",
+            "Yes" if record.complete else "No",
+            "Yes" if record.can_complete else "No",
+        ]
+        lines.append(cells)
+    lines.append([f"{ATTENDED_RULE} Exported {today:%d/%m/%Y}."])
+    return header, lines
+
+
+def _cell_text(course_session, mark, state, today):
+    """'Apologies (Sickness); catch-up approved' for one cell."""
+    if course_session.cancelled:
+        return "Cancelled"
+    if mark is None:
+        return "" if not course_session.is_past() else "Unmarked"
+    text = status_label(mark.status)
+    if mark.apology_reason:
+        text += f" ({reason_label(mark.apology_reason)})"
+    if state is not None:
+        text += f"; catch-up {state.value.replace('_', ' ')}"
+    return text
+
+
+def register_rows(course_session, people, marks):
+    """One session's register as CSV rows, with the header first."""
+    header = ["Name", "Group", "Team", "Status", "Apology reason", "Remark", "Marked at"]
+    lines = []
+    for user in people:
+        mark = marks.get(user.id)
+        lines.append(
+            [
+                user.name,
+                group_label(user),
+                user.team or "",
+                status_label(mark.status if mark else None),
+                reason_label(mark.apology_reason) if mark else "",
+                (mark.note or "") if mark else "",
+                format_datetime(mark.marked_at) if mark else "",
+            ]
+        )
+    lines.append([f"{course_session.label}. {ATTENDED_RULE}"])
+    return header, lines

@@ -1,0 +1,158 @@
+"""Loading attendance from the database into the rules' plain facts, in a fixed few queries."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import case, func, select
+
+from course.extensions import db
+from course.modules.accounts.models import CohortMember, Role, User
+from course.modules.attendance.models import AttendanceMark, CatchUp
+from course.modules.attendance.services import (
+    SessionFacts,
+    catch_up_due,
+    is_absence,
+    person_record,
+)
+from course.timeutil import to_local, utcnow
+
+
+def _attending(query, cohort_id):
+    """Narrow a query on User to the people who attend the cohort's sessions."""
+    return query.join(CohortMember, CohortMember.user_id == User.id).where(
+        CohortMember.cohort_id == cohort_id,
+        User.role.in_([Role.PARTICIPANT, Role.SENIOR_MANAGER]),
+        User.active.is_(True),
+    )
+
+
+def attendees(cohort_id):
+    """Everyone who attends the cohort's sessions: participants, then senior managers; by name."""
+    senior_last = case((User.role == Role.SENIOR_MANAGER, 1), else_=0)
+    return list(
+        db.session.scalars(
+            _attending(select(User), cohort_id).order_by(senior_last, User.name, User.id)
+        )
+    )
+
+
+def attendee_count(cohort_id):
+    """How many people attend the cohort's sessions."""
+    return db.session.scalar(_attending(select(func.count(User.id)), cohort_id))
+
+
+def cohort_trainers(cohort_id):
+    """The cohort's trainers, who receive apologies and catch-up reflections."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(
+                CohortMember.cohort_id == cohort_id,
+                User.role == Role.TRAINER,
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def marks_by_key(session_ids, user_ids=None, fresh=False):
+    """{(session_id, user_id): AttendanceMark} for the sessions (and people, if given).
+
+    `fresh` reloads marks already in the session, for reading after a direct UPDATE or after
+    another transaction's commit.
+    """
+    query = select(AttendanceMark).where(AttendanceMark.session_id.in_(session_ids))
+    if user_ids is not None:
+        query = query.where(AttendanceMark.user_id.in_(user_ids))
+    if fresh:
+        query = query.execution_options(populate_existing=True)
+    return {(m.session_id, m.user_id): m for m in db.session.scalars(query)}
+
+
+def catch_ups_by_key(session_ids, user_ids=None):
+    """{(session_id, user_id): CatchUp} for the sessions (and people, if given)."""
+    query = select(CatchUp).where(CatchUp.session_id.in_(session_ids))
+    if user_ids is not None:
+        query = query.where(CatchUp.user_id.in_(user_ids))
+    return {(c.session_id, c.user_id): c for c in db.session.scalars(query)}
+
+
+def session_facts(course_session, mark, catch_up, now, days):
+    """The rules' view of one person and one session."""
+    held = course_session.is_past(now) and not course_session.cancelled
+    status = mark.status if mark else None
+    due = None
+    if held and is_absence(status):
+        due = catch_up_due(
+            to_local(course_session.ends_at).date(),
+            to_local(mark.marked_at).date(),
+            days,
+            catch_up.due_on if catch_up else None,
+        )
+    return SessionFacts(
+        number=course_session.number,
+        held=held,
+        status=status,
+        cancelled=course_session.cancelled,
+        catch_up_submitted=bool(catch_up and catch_up.submitted_at),
+        catch_up_approved=bool(catch_up and catch_up.approved_at),
+        catch_up_due=due,
+    )
+
+
+@dataclass
+class PersonRow:
+    """One person's line: their sessions' marks and catch-ups, the facts and the record."""
+
+    user: User
+    marks: list  # AttendanceMark or None, in session order
+    catch_ups: list  # CatchUp or None, in session order
+    facts: list
+    record: object
+
+    def cells(self, sessions, today):
+        """(session, mark, catch-up state) for each session."""
+        return [
+            (s, mark, fact.catch_up_state(today))
+            for s, mark, fact in zip(sessions, self.marks, self.facts, strict=True)
+        ]
+
+
+def person_rows(sessions, users, marks, catch_ups, now=None):
+    """A PersonRow for each user, from marks and catch-ups already loaded."""
+    now = now or utcnow()
+    today = to_local(now).date()
+    days = current_app.config["COURSE_CATCH_UP_DAYS"]
+    rows = []
+    for user in users:
+        user_marks = [marks.get((s.id, user.id)) for s in sessions]
+        user_catch_ups = [catch_ups.get((s.id, user.id)) for s in sessions]
+        facts = [
+            session_facts(s, m, c, now, days)
+            for s, m, c in zip(sessions, user_marks, user_catch_ups, strict=True)
+        ]
+        rows.append(PersonRow(user, user_marks, user_catch_ups, facts, person_record(facts, today)))
+    return rows
+
+
+def cohort_rows(sessions, cohort_id, now=None):
+    """Every attendee's row for the cohort: three queries, whatever the cohort's size."""
+    session_ids = [s.id for s in sessions]
+    users = attendees(cohort_id)
+    return person_rows(
+        sessions, users, marks_by_key(session_ids), catch_ups_by_key(session_ids), now
+    )
+
+
+def own_row(sessions, user, now=None):
+    """One person's own row."""
+    session_ids = [s.id for s in sessions]
+    return person_rows(
+        sessions,
+        [user],
+        marks_by_key(session_ids, [user.id]),
+        catch_ups_by_key(session_ids, [user.id]),
+        now,
+    )[0]

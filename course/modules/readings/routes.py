@@ -4,7 +4,17 @@ import io
 from urllib.parse import urlsplit
 
 import click
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import undefer
@@ -51,7 +61,7 @@ def index():
     return render_template(
         "readings/index.html",
         page=page,
-        excerpts={r.id: plain_excerpt(r.guide, 220) for r in page.items},
+        excerpts={r.id: guide_excerpt(r.guide) for r in page.items},
         listed=listed,
         read_ids=read_ids,
         readers=readers,
@@ -70,6 +80,12 @@ def index():
             if v
         },
     )
+
+
+def guide_excerpt(guide, length=220):
+    """The start of a guide's text for the library, without its headings."""
+    lines = [line for line in guide.splitlines() if not line.lstrip().startswith("#")]
+    return plain_excerpt("\n".join(lines), length)
 
 
 def library_query(query_text, course_session=None, include_retired=False):
@@ -127,7 +143,15 @@ def detail(reading_id):
         is_read=attending
         and reading.id in services.read_reading_ids(current_user.id, [reading.id]),
         can_download=reading.has_file and bool(listings),
+        journal_link=_journal_link(reading) if attending else None,
     )
+
+
+def _journal_link(reading):
+    """'Write a reflection' opens a journal entry linked to the reading, once the journal has it."""
+    if "journal.new" not in current_app.view_functions:
+        return None
+    return url_for("journal.new", reading_id=reading.id)
 
 
 @bp.route("/<int:reading_id>/read", methods=["POST"])

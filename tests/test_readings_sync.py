@@ -194,6 +194,15 @@ def test_edits_made_in_the_site_stay_until_the_file_changes(app_ctx, guides):
     assert "A new paragraph." in reading.guide
 
 
+def test_a_reading_retired_in_the_site_stays_retired_after_a_sync(app_ctx, guides):
+    sync_readings(guides)
+    reading = db.session.scalar(select(Reading).where(Reading.slug == "ruch-2007-containment"))
+    reading.retired = True
+    db.session.commit()
+    assert not sync_readings(guides).changed
+    assert reading.retired
+
+
 def test_attach_to_cohort_links_each_session_and_only_adds_what_is_missing(app_ctx, cohort):
     sync_readings()
     the_cohort = db.session.get(Cohort, cohort)

@@ -43,8 +43,9 @@ def sync_readings(directory=None):
     """Load the guide files into the library, keyed by file name; the caller commits.
 
     Every file is checked before anything changes, so a bad file (GuideFileError) changes
-    nothing. An unchanged file leaves its reading alone, including edits made in the site;
-    a removed file retires its reading, which keeps its page, lists and progress.
+    nothing. An unchanged file leaves its reading alone, including edits made in the site
+    (retiring it there too); a removed file retires its reading, which keeps its page, lists
+    and progress, and the reading comes back if the file does.
     """
     guides = read_guides(directory)
     existing = {
@@ -59,18 +60,17 @@ def sync_readings(directory=None):
             _apply_guide(reading, guide)
             result.added.append(guide.slug)
         elif reading.source_hash != guide.source_hash:
+            came_back = reading.source_hash is None  # its file had been removed
             _apply_guide(reading, guide)
-            (result.restored if reading.retired else result.updated).append(guide.slug)
-            reading.retired = False
-        elif reading.retired:
-            reading.retired = False
-            result.restored.append(guide.slug)
+            if came_back:
+                reading.retired = False
+            (result.restored if came_back else result.updated).append(guide.slug)
         else:
-            result.unchanged.append(guide.slug)
+            result.unchanged.append(guide.slug)  # a reading retired in the site stays retired
     on_disk = {guide.slug for guide in guides}
     for slug, reading in sorted(existing.items()):
-        if slug not in on_disk and not reading.retired:
-            reading.retired = True
+        if slug not in on_disk and reading.source_hash is not None:
+            reading.retired, reading.source_hash = True, None
             result.retired.append(slug)
     db.session.flush()
     return result

@@ -25,9 +25,10 @@ def print_demo_accounts(password):
 @click.command("init")
 @with_appcontext
 def init_command():
-    """Prepare the database: load the demo cohort when it is empty."""
+    """Prepare the database: sync the reading guides; load the demo cohort when it is empty."""
     if "user" not in inspect(db.engine).get_table_names():
         raise click.ClickException("Run 'flask --app course db upgrade' first.")
+    sync_reading_guides()
     password = current_app.config["COURSE_DEMO_PASSWORD"]
     if db.session.scalar(select(User.id).limit(1)) is None:
         from course.demo import seed_demo
@@ -39,6 +40,24 @@ def init_command():
         print_demo_accounts(password)
     else:
         click.echo("The database holds accounts already; nothing to do.")
+
+
+def sync_reading_guides():
+    """Load course/readings/ into the library (flask --app course sync-readings does the same)."""
+    from course.modules.readings.guides import GuideFileError
+    from course.modules.readings.services import sync_readings
+
+    try:
+        result = sync_readings()
+    except GuideFileError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Readings not synced, nothing changed:\n{error}") from None
+    db.session.commit()
+    if result.changed:
+        click.echo(
+            f"Readings synced: {len(result.added)} added, {len(result.updated)} updated, "
+            f"{len(result.restored)} restored, {len(result.retired)} retired."
+        )
 
 
 @click.command("seed-demo")

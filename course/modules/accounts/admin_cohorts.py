@@ -12,6 +12,7 @@ from course.modules.accounts.forms import AddMemberForm, CohortForm, EmptyForm
 from course.modules.accounts.models import Cohort, CohortMember, User
 from course.modules.accounts.services import normalise_email
 from course.modules.programme.services import create_programme
+from course.modules.readings.services import attach_to_cohort
 
 AUDIT_PER_PAGE = 100
 
@@ -45,6 +46,8 @@ def new_cohort():
             db.session.add(cohort)
             db.session.flush()
             create_programme(cohort)
+            db.session.flush()
+            attach_to_cohort(cohort)  # the course's standard reading lists
             audit.record("cohort_created", cohort, name=cohort.name)
             db.session.commit()
             flash(

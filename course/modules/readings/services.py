@@ -1,0 +1,239 @@
+"""Rules that span readings, sessions and people; other modules call the helpers here.
+
+For other modules:
+- required_readings_for_sessions(session_ids): {session id: [Reading, ...]} (catch-up tasks).
+- readings_for_sessions(session_ids): {session id: [SessionReading with .reading]} (calendar).
+- unread_required_readings(user_id, session_ids): {session id: [Reading]} (reminders).
+- read_reading_ids(user_id, reading_ids): the ones the person has marked read.
+Each makes one or two queries whatever the number of sessions.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from course.extensions import db
+from course.modules.accounts.models import ATTENDING_ROLES, CohortMember, User
+from course.modules.programme.models import CourseSession
+from course.modules.programme.services import cohort_sessions
+from course.modules.readings.guides import read_guides
+from course.modules.readings.models import Reading, ReadingProgress, SessionReading
+
+
+@dataclass
+class SyncResult:
+    """What a sync did, by file name."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self):
+        """Whether the sync changed anything."""
+        return bool(self.added or self.updated or self.restored or self.retired)
+
+
+def sync_readings(directory=None):
+    """Load the guide files into the library, keyed by file name; the caller commits.
+
+    Every file is checked before anything changes, so a bad file (GuideFileError) changes
+    nothing. An unchanged file leaves its reading alone, including edits made in the site
+    (retiring it there too); a removed file retires its reading, which keeps its page, lists
+    and progress, and the reading comes back if the file does.
+    """
+    guides = read_guides(directory)
+    existing = {
+        r.slug: r for r in db.session.scalars(select(Reading).where(Reading.slug.is_not(None)))
+    }
+    result = SyncResult()
+    for guide in guides:
+        reading = existing.get(guide.slug)
+        if reading is None:
+            reading = Reading(slug=guide.slug)
+            db.session.add(reading)
+            _apply_guide(reading, guide)
+            result.added.append(guide.slug)
+        elif reading.source_hash != guide.source_hash:
+            came_back = reading.source_hash is None  # its file had been removed
+            _apply_guide(reading, guide)
+            if came_back:
+                reading.retired = False
+            (result.restored if came_back else result.updated).append(guide.slug)
+        else:
+            result.unchanged.append(guide.slug)  # a reading retired in the site stays retired
+    on_disk = {guide.slug for guide in guides}
+    for slug, reading in sorted(existing.items()):
+        if slug not in on_disk and reading.source_hash is not None:
+            reading.retired, reading.source_hash = True, None
+            result.retired.append(slug)
+    db.session.flush()
+    return result
+
+
+def _apply_guide(reading, guide):
+    """Copy a guide file's fields onto its reading."""
+    reading.title, reading.authors, reading.year = guide.title, guide.authors, guide.year
+    reading.publication, reading.link, reading.guide = guide.publication, guide.link, guide.body
+    reading.session_numbers = ",".join(str(n) for n in guide.sessions)
+    reading.default_required = guide.required
+    reading.verify_note = guide.verify
+    reading.source_hash = guide.source_hash
+
+
+def attach_to_cohort(cohort):
+    """Put each synced reading on the cohort's sessions its guide names; returns links added.
+
+    Readings already on a session's list keep their place and kind, so running it again
+    only adds what is missing (a reading synced since, say).
+    """
+    sessions = {s.number: s for s in cohort_sessions(cohort.id)}
+    readings = db.session.scalars(
+        select(Reading).where(
+            Reading.slug.is_not(None), Reading.retired.is_(False), Reading.session_numbers != ""
+        )
+    ).all()
+    links = db.session.scalars(
+        select(SessionReading).where(
+            SessionReading.session_id.in_([s.id for s in sessions.values()])
+        )
+    ).all()
+    present = {(link.session_id, link.reading_id) for link in links}
+    next_position = defaultdict(int)
+    for link in links:
+        next_position[link.session_id] = max(next_position[link.session_id], link.position + 1)
+    added = 0
+    for reading in sorted(readings, key=lambda r: (not r.default_required, r.year or 0, r.slug)):
+        for number in reading.session_number_list:
+            course_session = sessions.get(number)
+            if course_session is None or (course_session.id, reading.id) in present:
+                continue
+            db.session.add(
+                SessionReading(
+                    session_id=course_session.id,
+                    reading_id=reading.id,
+                    required=reading.default_required,
+                    position=next_position[course_session.id],
+                )
+            )
+            next_position[course_session.id] += 1
+            added += 1
+    db.session.flush()
+    return added
+
+
+def readings_for_sessions(session_ids, required_only=False):
+    """{session id: [SessionReading, ...]} with each reading loaded, required first, in order."""
+    query = (
+        select(SessionReading)
+        .join(Reading, Reading.id == SessionReading.reading_id)
+        .where(SessionReading.session_id.in_(list(session_ids)), Reading.retired.is_(False))
+        .options(joinedload(SessionReading.reading))
+        .order_by(SessionReading.required.desc(), SessionReading.position, SessionReading.id)
+    )
+    if required_only:
+        query = query.where(SessionReading.required.is_(True))
+    by_session = {session_id: [] for session_id in session_ids}
+    for link in db.session.scalars(query):
+        by_session[link.session_id].append(link)
+    return by_session
+
+
+def required_readings_for_sessions(session_ids):
+    """{session id: [Reading, ...]}: each session's required readings, in order."""
+    return {
+        session_id: [link.reading for link in links]
+        for session_id, links in readings_for_sessions(session_ids, required_only=True).items()
+    }
+
+
+def read_reading_ids(user_id, reading_ids=None):
+    """The ids of the readings (of those given, or all) the person has marked read."""
+    query = select(ReadingProgress.reading_id).where(ReadingProgress.user_id == user_id)
+    if reading_ids is not None:
+        query = query.where(ReadingProgress.reading_id.in_(list(reading_ids)))
+    return set(db.session.scalars(query))
+
+
+def unread_required_readings(user_id, session_ids):
+    """{session id: [Reading, ...]}: the required readings the person has not marked read."""
+    required = required_readings_for_sessions(session_ids)
+    done = read_reading_ids(user_id, {r.id for readings in required.values() for r in readings})
+    return {
+        session_id: [r for r in readings if r.id not in done]
+        for session_id, readings in required.items()
+    }
+
+
+def set_read(user_id, reading_id, read):
+    """Mark a reading read or not read for a person; safe to repeat; the caller commits."""
+    if not read:
+        db.session.execute(
+            delete(ReadingProgress).where(
+                ReadingProgress.user_id == user_id, ReadingProgress.reading_id == reading_id
+            )
+        )
+        return
+    if reading_id in read_reading_ids(user_id, [reading_id]):
+        return
+    try:
+        with db.session.begin_nested():  # a double click racing itself meets the unique rule
+            db.session.add(ReadingProgress(user_id=user_id, reading_id=reading_id))
+    except IntegrityError:
+        pass
+
+
+def listing_sessions(reading_id, cohort_ids):
+    """[(SessionReading, CourseSession)] where the cohorts' sessions list the reading."""
+    return db.session.execute(
+        select(SessionReading, CourseSession)
+        .join(CourseSession, CourseSession.id == SessionReading.session_id)
+        .where(SessionReading.reading_id == reading_id, CourseSession.cohort_id.in_(cohort_ids))
+        .order_by(CourseSession.starts_at)
+    ).all()
+
+
+def attendees_query(cohort_id):
+    """The cohort's active participants and senior managers, by name."""
+    return (
+        select(User)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(
+            CohortMember.cohort_id == cohort_id,
+            User.role.in_([r.value for r in ATTENDING_ROLES]),
+            User.active.is_(True),
+        )
+        .order_by(User.name, User.id)
+    )
+
+
+def attendee_ids_query(cohort_id):
+    """The ids of the cohort's attendees, as a subquery."""
+    return attendees_query(cohort_id).with_only_columns(User.id).order_by(None)
+
+
+def readers_by_reading(cohort_id, reading_ids):
+    """{reading id: how many of the cohort's attendees have read it}."""
+    if not reading_ids:
+        return {}
+    rows = db.session.execute(
+        select(ReadingProgress.reading_id, func.count(ReadingProgress.user_id))
+        .where(
+            ReadingProgress.reading_id.in_(list(reading_ids)),
+            ReadingProgress.user_id.in_(attendee_ids_query(cohort_id)),
+        )
+        .group_by(ReadingProgress.reading_id)
+    ).all()
+    return dict(rows)
+
+
+def attendee_count(cohort_id):
+    """How many attendees the cohort has."""
+    return db.session.scalar(
+        select(func.count()).select_from(attendee_ids_query(cohort_id).subquery())
+    )

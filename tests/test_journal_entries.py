@@ -258,7 +258,12 @@ def test_delete_moves_to_the_trash_and_restore_brings_it_back(app, author, login
 
 def test_deleting_a_shared_entry_stops_sharing_it(app, cohort, author, login):
     entry_id = write_entry(
-        app, author, "Shared then deleted", cohort_id=cohort, shared_with_trainers=True
+        app,
+        author,
+        "Shared then deleted",
+        cohort_id=cohort,
+        shared_with_trainers=True,
+        shared_at=utcnow(),
     )
     client = login(author)
     token = page_token(client.get(f"/journal/{entry_id}").get_data(as_text=True))

@@ -72,6 +72,7 @@ class JournalEntry(db.Model):
         CheckConstraint(f"framework IN {FRAMEWORK_KEYS!r}", name="framework_known"),
         CheckConstraint("length(title) > 0", name="title_given"),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("NOT shared_with_trainers OR shared_at IS NOT NULL", name="shared_when"),
         Index("ix_journal_entry_author_created", "author_id", "created_at"),
         Index("ix_journal_entry_shared", "shared_with_trainers", "cohort_id"),
     )

@@ -151,7 +151,8 @@ def test_an_autosave_after_the_sign_in_expired_is_kept_and_says_so(app, author, 
     )
     assert response.status_code == 401
     answer = response.get_json()
-    assert answer["kept"] and answer["signed_out"] and "Sign in again" in answer["message"]
+    assert answer["kept"] and answer["signed_out"] and "sign in again" in answer["message"]
+    assert answer["draft_url"] == f"/journal/drafts/{answer['draft_id']}"
     with app.app_context():
         draft = db.session.get(JournalDraft, answer["draft_id"])
         assert (draft.user_id, draft.body, draft.reason) == (

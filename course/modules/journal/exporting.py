@@ -137,6 +137,7 @@ def _cell(value):
 def cpd_csv(records):
     """The CPD record as CSV text."""
     out = io.StringIO()
+    out.write("\ufeff")  # so spreadsheets read "Schön" as UTF-8
     writer = csv.writer(out)
     writer.writerow(CPD_COLUMNS)
     for r in records:

@@ -24,7 +24,7 @@ class Prompt:
 
 @dataclass(frozen=True)
 class Framework:
-    """A set of prompts; the CPD record draws 'what I learnt' and 'impact' from two of them."""
+    """A set of prompts; the CPD record draws 'what I learnt' and 'impact' from them, if any fit."""
 
     key: str
     name: str
@@ -180,7 +180,6 @@ FRAMEWORKS = {
                 ),
             ),
             learnt="stayed_with_me",
-            impact="repeating",
         ),
         Framework(
             "emotional",
@@ -204,7 +203,6 @@ FRAMEWORKS = {
                 ),
             ),
             learnt="shaping",
-            impact="containment",
         ),
         Framework(
             "reading",

@@ -26,6 +26,14 @@ SIGNED_OUT_MESSAGE = (
     "Your sign-in had ended, so your writing has been kept safely. "
     "Sign in again and it will be waiting for you."
 )
+SIGNED_OUT_NOTE = (
+    "your sign-in has ended. Your text is kept as a draft: sign in again (in another tab if "
+    "you like) and reload this page to carry on."
+)
+EARLIER_FORM_NOTE = (
+    "this page was opened before your latest sign-in. Your text is kept as a draft: reload "
+    "this page to carry on."
+)
 EARLIER_FORM_MESSAGE = (
     "This page was opened before your latest sign-in, so your writing was not saved to the "
     "journal yet. It is kept here: check it and save."
@@ -107,13 +115,13 @@ def _answer(draft, signed_in):
     """Tell the writer where the text is: JSON for the script, a redirect for the form."""
     target = url_for("journal.draft", draft_id=draft.id) if draft else None
     if wants_json():
-        message = SIGNED_OUT_MESSAGE if not signed_in else EARLIER_FORM_MESSAGE
         return jsonify(
             kept=draft is not None,
             signed_out=not signed_in,
             draft_id=draft.id if draft else None,
-            message=message,
-        ), 401 if not signed_in else 409
+            draft_url=target,
+            message=EARLIER_FORM_NOTE if signed_in else SIGNED_OUT_NOTE,
+        ), 409 if signed_in else 401
     if signed_in:
         flash(EARLIER_FORM_MESSAGE, "info")
         return redirect(target or url_for("journal.index"))

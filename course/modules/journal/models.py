@@ -1,5 +1,6 @@
 """The private journal: entries, their tags, drafts kept on the way, and trainers' feedback."""
 
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from course.modules.journal.frameworks import FRAMEWORK_KEYS, get_framework
 from course.text import plain_excerpt
 from course.timeutil import UTCDateTime, to_local, utcnow
 
+SECTION_HEADING = re.compile(r"^### .*$", re.MULTILINE)
 DRAFT_REASONS = ("autosave", "conflict", "signed_out")
 DRAFT_REASON_LABELS = {
     "autosave": "Autosaved, not yet saved to your journal",
@@ -89,8 +91,8 @@ class JournalEntry(db.Model):
 
     @property
     def excerpt(self):
-        """A line of plain text from the body, for lists."""
-        return plain_excerpt(self.body)
+        """A line of plain text from the body (without the prompts' headings), for lists."""
+        return plain_excerpt(SECTION_HEADING.sub("", self.body))
 
     @property
     def shared_until(self):
@@ -158,7 +160,7 @@ class JournalDraft(db.Model):
     @property
     def excerpt(self):
         """A line of plain text from the body, for lists."""
-        return plain_excerpt(self.body, 100)
+        return plain_excerpt(SECTION_HEADING.sub("", self.body), 100)
 
     @property
     def reason_label(self):

@@ -111,13 +111,17 @@
     box.hidden = false;
   }
 
-  function saved(data) {
-    failing = false;
+  function remember(data) {
     if (data.draft_id) { setField("draft_id", String(data.draft_id)); }
     if (data.draft_url && window.history.replaceState && window.location.pathname !== data.draft_url) {
       // Reloading the page now opens the draft, text and all.
       window.history.replaceState(null, "", data.draft_url);
     }
+  }
+
+  function saved(data) {
+    failing = false;
+    remember(data);
     forgetCopy(key);
     var text = "Saved at " + data.saved_at + " (a draft: press Save entry to add it to your journal).";
     if (data.changed_elsewhere) {
@@ -147,7 +151,7 @@
       return response.json().then(function (data) { return { response: response, data: data }; });
     }).then(function (result) {
       if (result.response.ok) { saved(result.data); return; }
-      if (result.data.draft_id) { setField("draft_id", String(result.data.draft_id)); }
+      remember(result.data);
       if (result.data.kept) {
         failing = true;
         keepCopy();

@@ -4,7 +4,7 @@ import click
 
 from course.extensions import db
 from course.modules.journal.blueprint import bp
-from course.modules.journal.services import purge_trash, trash_days
+from course.modules.journal.trash import purge_trash, trash_days
 
 
 @bp.cli.command("purge-journal-trash")

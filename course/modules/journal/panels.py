@@ -14,8 +14,8 @@ from course.modules.journal.services import (
     drafts_of,
     entries_for_session,
     recent_entries,
-    shared_with,
 )
+from course.modules.journal.sharing import shared_with
 
 TRAINER_PANEL_SIZE = 5
 

@@ -34,15 +34,17 @@ from course.modules.journal.services import (
     drafts_of,
     get_entry_for_author_or_404,
     get_entry_for_reader_or_404,
-    move_to_trash,
     my_entries,
     my_tags,
+    update_entry,
+)
+from course.modules.journal.trash import (
+    move_to_trash,
     purge_trash,
     restore_deadline,
     trash,
     trash_cutoff,
     trash_days,
-    update_entry,
 )
 from course.modules.programme.services import cohort_sessions
 from course.permissions import current_cohort, role_required

@@ -9,10 +9,12 @@ from course.modules.accounts.models import Role
 from course.modules.journal.blueprint import bp
 from course.modules.journal.forms import FeedbackForm, ShareForm
 from course.modules.journal.services import (
-    add_feedback,
-    feedback_counts,
     get_entry_for_author_or_404,
     get_entry_for_reader_or_404,
+)
+from course.modules.journal.sharing import (
+    add_feedback,
+    feedback_counts,
     share_with_trainers,
     shared_with,
     stop_sharing,

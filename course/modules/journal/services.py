@@ -1,18 +1,16 @@
-"""Journal rules: who may read an entry, saving without overwriting, the trash and sharing."""
+"""Journal rules: who may read an entry, saving without overwriting, and finding entries."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
 
-from flask import abort, current_app
+from flask import abort
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from course.extensions import db
-from course.modules.accounts.models import CohortMember, Role, User
+from course.modules.accounts.models import CohortMember, Role
 from course.modules.journal.frameworks import FRAMEWORKS
 from course.modules.journal.models import JournalComment, JournalDraft, JournalEntry, JournalTag
-from course.modules.notifications.services import notify
-from course.timeutil import to_utc, utcnow
+from course.timeutil import utcnow
 
 AUTHOR_ROLES = (Role.PARTICIPANT, Role.SENIOR_MANAGER)
 MAX_TAGS = 10
@@ -52,11 +50,6 @@ def normalise_tags(text):
         if name and name not in names:
             names.append(name)
     return names
-
-
-def trash_days():
-    """How long a deleted entry can be restored."""
-    return current_app.config.get("COURSE_JOURNAL_TRASH_DAYS", 30)
 
 
 def _with_details(statement):
@@ -196,128 +189,6 @@ def my_tags(author):
             .order_by(JournalTag.name)
         )
     )
-
-
-def move_to_trash(entry):
-    """Delete an entry to the trash; it stops being shared. The caller commits."""
-    entry.deleted_at = utcnow()
-    entry.shared_with_trainers = False
-    entry.share_expires_at = None
-
-
-def trash_cutoff(now=None):
-    """Entries deleted before this moment are past restoring."""
-    return (now or utcnow()) - timedelta(days=trash_days())
-
-
-def trash(author):
-    """The author's entries in the trash that can still be restored, latest deleted first."""
-    return list(
-        db.session.scalars(
-            select(JournalEntry)
-            .where(
-                JournalEntry.author_id == author.id,
-                JournalEntry.deleted_at > trash_cutoff(),
-            )
-            .order_by(JournalEntry.deleted_at.desc())
-        )
-    )
-
-
-def restore_deadline(entry):
-    """When an entry in the trash will be purged."""
-    return entry.deleted_at + timedelta(days=trash_days())
-
-
-def purge_trash(author=None, now=None):
-    """Delete for good the entries in the trash for longer than the limit; returns how many."""
-    statement = delete(JournalEntry).where(
-        JournalEntry.deleted_at.is_not(None), JournalEntry.deleted_at <= trash_cutoff(now)
-    )
-    if author is not None:
-        statement = statement.where(JournalEntry.author_id == author.id)
-    # Tags, comments and drafts go with the entry (ON DELETE CASCADE).
-    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
-
-
-def cohort_trainers(cohort_id):
-    """The trainers of a cohort."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(
-                CohortMember.cohort_id == cohort_id,
-                User.role == Role.TRAINER,
-                User.active.is_(True),
-            )
-        )
-    )
-
-
-def share_with_trainers(entry, cohort_id, until=None):
-    """Let the cohort's trainers read the entry, until the end of `until` (a date) if given.
-
-    The trainers are told an entry was shared, never its title or text. The caller commits.
-    """
-    newly = not entry.is_shared()
-    entry.cohort_id = cohort_id
-    entry.shared_with_trainers = True
-    entry.shared_at = utcnow() if newly else entry.shared_at
-    entry.share_expires_at = (
-        to_utc(datetime.combine(until + timedelta(days=1), time())) if until else None
-    )
-    if newly:
-        for trainer in cohort_trainers(cohort_id):
-            notify(
-                trainer,
-                "journal_shared",
-                "A journal entry has been shared with you",
-                body="A participant has shared a reflection with the trainers.",
-                link="/journal/shared",
-            )
-
-
-def stop_sharing(entry):
-    """The trainers can no longer read the entry; their feedback stays. The caller commits."""
-    entry.shared_with_trainers = False
-    entry.share_expires_at = None
-
-
-def add_feedback(entry, trainer, text, link):
-    """A trainer's feedback; the author is told it arrived, never what it says."""
-    comment = JournalComment(entry_id=entry.id, author_id=trainer.id, body=text.strip())
-    db.session.add(comment)
-    notify(
-        entry.author_id,
-        "journal_feedback",
-        "A trainer has left feedback on your journal entry",
-        body="Sign in to read it on the entry's page.",
-        link=link,
-    )
-    return comment
-
-
-def shared_with(trainer):
-    """Entries the trainer may read, most recently shared first."""
-    return (
-        select(JournalEntry)
-        .where(*visible_to_trainer(trainer))
-        .options(joinedload(JournalEntry.author), joinedload(JournalEntry.course_session))
-        .order_by(JournalEntry.shared_at.desc(), JournalEntry.id.desc())
-    )
-
-
-def feedback_counts(entry_ids):
-    """{entry id: number of feedback comments} for these entries."""
-    if not entry_ids:
-        return {}
-    rows = db.session.execute(
-        select(JournalComment.entry_id, func.count(JournalComment.id))
-        .where(JournalComment.entry_id.in_(entry_ids))
-        .group_by(JournalComment.entry_id)
-    )
-    return dict(rows.tuples().all())
 
 
 def recent_entries(author, limit=3):

@@ -31,6 +31,7 @@ DEFAULTS = dict(
     COURSE_PRESENTATION_CUTOFF_HOURS=48,
     COURSE_BRIEF_RETENTION_DAYS=7,
     COURSE_CATCH_UP_DAYS=42,  # a missed session's catch-up is due six weeks after it
+    COURSE_JOURNAL_TRASH_DAYS=30,  # a deleted journal entry can be restored for this long
     COURSE_ARGON2_TIME_COST=3,
     COURSE_ARGON2_MEMORY_COST=65536,
     COURSE_TIMEZONE="Europe/London",

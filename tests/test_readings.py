@@ -313,14 +313,15 @@ def test_the_reading_page_offers_no_download_without_a_file(app, listed, make_us
     assert client.get(f"/readings/{reading.id}/file").status_code == 404
 
 
-def test_the_reading_page_links_to_a_new_journal_entry_once_the_journal_has_one(
+def test_the_reading_page_opens_a_journal_entry_linked_to_the_reading(
     app, listed, make_user, login
 ):
-    app.add_url_rule("/journal/new", "journal.new", lambda: "")
     client = login(make_user(cohort_id=listed))
     reading = _reading(app, "ruch-2007-containment")
     page = client.get(f"/readings/{reading.id}").get_data(as_text=True)
-    assert f'href="/journal/new?reading_id={reading.id}"' in page
+    assert f'href="/journal/new?reading={reading.id}"' in page
+    editor = client.get(f"/journal/new?reading={reading.id}").get_data(as_text=True)
+    assert f'<option selected value="{reading.id}">' in editor
 
 
 def test_trainers_can_list_retired_readings_to_restore_them(app, listed, make_user, login):

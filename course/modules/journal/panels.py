@@ -1,1 +1,48 @@
-"""The journal module's sections of the home and session pages (see programme/panels.py)."""
+"""The journal's sections of the home and session pages (see programme/panels.py).
+
+Only the author sees anything of their journal; a trainer's home page lists what was shared
+with them. Nobody else's page says anything about anyone's journal.
+"""
+
+from flask import render_template
+from markupsafe import Markup
+
+from course.extensions import db
+from course.modules.accounts.models import Role
+from course.modules.journal.services import (
+    AUTHOR_ROLES,
+    drafts_of,
+    entries_for_session,
+    recent_entries,
+)
+from course.modules.journal.sharing import shared_with
+
+TRAINER_PANEL_SIZE = 5
+
+
+def _panel(template, **context):
+    """A rendered (so escaped) template as markup for the page."""
+    return Markup(render_template(template, **context))  # noqa: S704 - Jinja has escaped it
+
+
+def home_panel(user, cohort, next_session):
+    """My journal: writing waiting to be finished, and my latest entries; trainers: shared ones."""
+    if user.role in AUTHOR_ROLES:
+        return _panel(
+            "journal/_home_panel.html", drafts=drafts_of(user), entries=recent_entries(user)
+        )
+    if user.role == Role.TRAINER:
+        shared = list(db.session.scalars(shared_with(user).limit(TRAINER_PANEL_SIZE)))
+        return _panel("journal/_trainer_panel.html", shared=shared)
+    return None
+
+
+def session_panel(user, course_session):
+    """A "Write a reflection" link, and my entries about this session."""
+    if user.role not in AUTHOR_ROLES:
+        return None
+    return _panel(
+        "journal/_session_panel.html",
+        course_session=course_session,
+        entries=entries_for_session(user, course_session.id),
+    )

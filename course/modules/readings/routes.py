@@ -7,7 +7,6 @@ import click
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -148,10 +147,8 @@ def detail(reading_id):
 
 
 def _journal_link(reading):
-    """'Write a reflection' opens a journal entry linked to the reading, once the journal has it."""
-    if "journal.new" not in current_app.view_functions:
-        return None
-    return url_for("journal.new", reading_id=reading.id)
+    """'Write a reflection' opens a new journal entry linked to the reading."""
+    return url_for("journal.new", reading=reading.id)
 
 
 @bp.route("/<int:reading_id>/read", methods=["POST"])

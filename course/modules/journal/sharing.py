@@ -1,0 +1,93 @@
+"""Sharing an entry with the cohort's trainers, and their feedback."""
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from course.extensions import db
+from course.modules.accounts.models import CohortMember, Role, User
+from course.modules.journal.models import JournalComment, JournalEntry
+from course.modules.journal.services import visible_to_trainer
+from course.modules.notifications.services import notify
+from course.timeutil import to_utc, utcnow
+
+
+def cohort_trainers(cohort_id):
+    """The trainers of a cohort."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(
+                CohortMember.cohort_id == cohort_id,
+                User.role == Role.TRAINER,
+                User.active.is_(True),
+            )
+        )
+    )
+
+
+def share_with_trainers(entry, cohort_id, until=None):
+    """Let the cohort's trainers read the entry, until the end of `until` (a date) if given.
+
+    The trainers are told an entry was shared, never its title or text. The caller commits.
+    """
+    newly = not entry.is_shared()
+    entry.cohort_id = cohort_id
+    entry.shared_with_trainers = True
+    entry.shared_at = utcnow() if newly else entry.shared_at
+    entry.share_expires_at = (
+        to_utc(datetime.combine(until + timedelta(days=1), time())) if until else None
+    )
+    if newly:
+        for trainer in cohort_trainers(cohort_id):
+            notify(
+                trainer,
+                "journal_shared",
+                "A journal entry has been shared with you",
+                body="A participant has shared a reflection with the trainers.",
+                link="/journal/shared",
+            )
+
+
+def stop_sharing(entry):
+    """The trainers can no longer read the entry; their feedback stays. The caller commits."""
+    entry.shared_with_trainers = False
+    entry.share_expires_at = None
+
+
+def add_feedback(entry, trainer, text, link):
+    """A trainer's feedback; the author is told it arrived, never what it says."""
+    comment = JournalComment(entry_id=entry.id, author_id=trainer.id, body=text.strip())
+    db.session.add(comment)
+    notify(
+        entry.author_id,
+        "journal_feedback",
+        "A trainer has left feedback on your journal entry",
+        body="Sign in to read it on the entry's page.",
+        link=link,
+    )
+    return comment
+
+
+def shared_with(trainer):
+    """Entries the trainer may read, most recently shared first."""
+    return (
+        select(JournalEntry)
+        .where(*visible_to_trainer(trainer))
+        .options(joinedload(JournalEntry.author), joinedload(JournalEntry.course_session))
+        .order_by(JournalEntry.shared_at.desc(), JournalEntry.id.desc())
+    )
+
+
+def feedback_counts(entry_ids):
+    """{entry id: number of feedback comments} for these entries."""
+    if not entry_ids:
+        return {}
+    rows = db.session.execute(
+        select(JournalComment.entry_id, func.count(JournalComment.id))
+        .where(JournalComment.entry_id.in_(entry_ids))
+        .group_by(JournalComment.entry_id)
+    )
+    return dict(rows.tuples().all())

@@ -143,11 +143,11 @@ def _has_live_sign_up(session_id, user_id, other_than=None):
 
 
 def _reload(presentation_id):
-    """Read a presentation again inside the lock, with its session."""
+    """Read a presentation again inside the lock, with its session and presenter."""
     return db.session.scalar(
         select(Presentation)
         .where(Presentation.id == presentation_id)
-        .options(joinedload(Presentation.course_session))
+        .options(joinedload(Presentation.course_session), joinedload(Presentation.presenter))
         .execution_options(populate_existing=True)
     )
 

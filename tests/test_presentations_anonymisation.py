@@ -1,6 +1,10 @@
 """The anonymisation check for case briefs: what it refuses, what it lets through, what it says."""
 
+import time
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course.modules.presentations.anonymisation import (
     RULES,
@@ -200,3 +204,28 @@ def test_special_category_words_are_found_as_a_prompt():
     text = "Mother is HIV positive and a Jehovah's Witness; Father's conviction is old. hiv"
     assert find_sensitive_terms(text) == ["HIV", "Jehovah's Witness", "conviction"]
     assert find_sensitive_terms("He wears hearing aids.") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            list("AaBbCcJjOoSsRr0123456789 /-.,:@'\n") + ["School ", "Road ", "DOB ", "Jack "]
+        ),
+        max_size=120,
+    ).map("".join)
+)
+def test_any_text_gives_ordered_findings_that_point_at_what_they_quote(text):
+    findings = find_identifiers(text)
+    for finding in findings:
+        assert text[finding.start : finding.end] == finding.text and finding.rule in RULES
+    for earlier, later in zip(findings, findings[1:], strict=False):
+        assert earlier.end <= later.start
+    assert "".join(piece for piece, _ in marked_segments(text, findings)) == text
+
+
+def test_a_long_awkward_brief_is_checked_quickly():
+    awkward = ("Aa Bb Cc Dd " * 300) + "School " + ("1/2/3 4-5-6 0 " * 200) + "@" * 500
+    started = time.perf_counter()
+    find_identifiers(awkward)
+    assert time.perf_counter() - started < 1.0

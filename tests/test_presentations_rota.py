@@ -13,7 +13,7 @@ from course.extensions import db
 from course.modules.accounts.models import Role, User
 from course.modules.attendance.models import AttendanceMark
 from course.modules.notifications.models import Notification
-from course.modules.presentations import services
+from course.modules.presentations import after_session, services, trainer_actions
 from course.modules.presentations.models import Presentation, PresentationStatus, ReflectionNote
 from course.modules.programme.models import CourseSession
 from course.timeutil import utcnow
@@ -156,7 +156,7 @@ def test_withdrawal_keeps_the_slot_for_first_timers_when_only_repeat_presenters_
     db.session.commit()
     assert statuses(waiting) == [Status.RESERVE]
     # ... and a trainer may still confirm the repeat presenter into the free slot.
-    services.confirm(waiting)
+    trainer_actions.confirm(waiting)
     db.session.commit()
     assert statuses(waiting) == [Status.CONFIRMED]
 
@@ -218,14 +218,14 @@ def test_trainer_confirm_needs_a_free_slot(rota):
     rota.sign_up(session, rota.member())
     reserve = rota.sign_up(session, rota.member())
     with pytest.raises(services.RotaError, match="no free slot"):
-        services.confirm(reserve)
+        trainer_actions.confirm(reserve)
 
 
 def test_trainer_cancel_frees_the_slot_for_the_first_reserve(rota):
     session = rota.session(8, slots=1)
     confirmed = rota.sign_up(session, rota.member())
     reserve = rota.sign_up(session, rota.member())
-    assert services.cancel(confirmed) == [reserve]
+    assert trainer_actions.cancel(confirmed) == [reserve]
     db.session.commit()
     assert statuses(confirmed, reserve) == [Status.CANCELLED, Status.CONFIRMED]
     kinds = set(db.session.scalars(select(Notification.kind)))
@@ -237,7 +237,7 @@ def test_trainer_move_takes_a_free_slot_or_the_reserve_list_and_refills_the_sour
     mover, waiting = rota.member(), rota.member()
     moving = rota.sign_up(eight, mover)
     reserve = rota.sign_up(eight, waiting)
-    moved, promoted = services.move(moving, nine)
+    moved, promoted = trainer_actions.move(moving, nine)
     db.session.commit()
     assert (moved.session_id, moved.status, moved.slot) == (nine.id, Status.CONFIRMED, 1)
     assert promoted == [reserve]
@@ -248,7 +248,7 @@ def test_trainer_move_takes_a_free_slot_or_the_reserve_list_and_refills_the_sour
     )
     assert "session 9" in message.subject
     # Session 9 is now full: a second move lands on its reserve list.
-    moved_again, _ = services.move(reserve, nine)
+    moved_again, _ = trainer_actions.move(reserve, nine)
     db.session.commit()
     assert moved_again.status == Status.RESERVE
 
@@ -257,8 +257,8 @@ def test_mark_as_given_only_once_the_session_has_started(rota):
     session = rota.session(8)
     presentation = rota.sign_up(session, rota.member())
     with pytest.raises(services.RotaError, match="once the session has started"):
-        services.mark_given(presentation)
-    services.mark_given(presentation, now=session.starts_at + timedelta(minutes=5))
+        trainer_actions.mark_given(presentation)
+    trainer_actions.mark_given(presentation, now=session.starts_at + timedelta(minutes=5))
     db.session.commit()
     assert statuses(presentation) == [Status.GIVEN]
 
@@ -320,21 +320,21 @@ def test_only_members_who_attended_can_reflect_after_the_session(rota):
     _mark(session, absent, "apologies")
     presentation = rota.sign_up(session, presenter)
     after = session.ends_at + timedelta(hours=1)
-    assert "after the session" in services.reflection_problem(presentation, present)
-    assert services.reflection_problem(presentation, present, after) is None
-    assert services.reflection_problem(presentation, late, after) is None
-    assert "were at the session" in services.reflection_problem(presentation, absent, after)
-    assert "were at the session" in services.reflection_problem(presentation, unmarked, after)
-    assert "your own" in services.reflection_problem(presentation, presenter, after)
+    assert "after the session" in after_session.reflection_problem(presentation, present)
+    assert after_session.reflection_problem(presentation, present, after) is None
+    assert after_session.reflection_problem(presentation, late, after) is None
+    assert "were at the session" in after_session.reflection_problem(presentation, absent, after)
+    assert "were at the session" in after_session.reflection_problem(presentation, unmarked, after)
+    assert "your own" in after_session.reflection_problem(presentation, presenter, after)
 
 
 def test_a_second_reflection_from_the_same_person_rewrites_the_first(rota):
     session = rota.session(8)
     presentation = rota.sign_up(session, rota.member())
     author = rota.member()
-    services.save_reflection(presentation, author, "First thought.")
+    after_session.save_reflection(presentation, author, "First thought.")
     db.session.commit()
-    services.save_reflection(presentation, author, "Second thought.")
+    after_session.save_reflection(presentation, author, "Second thought.")
     db.session.commit()
     notes = db.session.scalars(select(ReflectionNote.text)).all()
     assert notes == ["Second thought."]

@@ -37,7 +37,10 @@ def delete_expired_briefs(now=None, days=None):
     if deleted:
         audit.record("briefs_deleted", object_type="Presentation", count=deleted, days=days)
     db.session.commit()
-    if sqlite and deleted:
-        db.session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    if sqlite:
+        connection = db.session.connection()
+        if deleted:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.exec_driver_sql("PRAGMA secure_delete = OFF")  # as other work expects
         db.session.commit()
     return deleted

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from course.extensions import db
 from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import ATTENDING_ROLES, CohortMember, Role, User
-from course.modules.presentations import queries, services
+from course.modules.presentations import queries, services, trainer_actions
 from course.modules.presentations.forms import MoveForm, RolesForm
 from course.modules.presentations.ground_rules import GROUND_RULES
 from course.modules.presentations.models import HOLDS_SLOT, PresentationStatus
@@ -45,7 +45,7 @@ def confirm(presentation_id):
     number, name = presentation.course_session.number, presentation.presenter.name
     if EmptyForm().validate_on_submit():
         try:
-            services.confirm(presentation)
+            trainer_actions.confirm(presentation)
         except services.RotaError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -63,7 +63,7 @@ def cancel(presentation_id):
     number, name = presentation.course_session.number, presentation.presenter.name
     if EmptyForm().validate_on_submit():
         try:
-            promoted = services.cancel(presentation)
+            promoted = trainer_actions.cancel(presentation)
         except services.RotaError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -89,7 +89,7 @@ def move(presentation_id):
         return _back_to_rota(source.number)
     target = get_course_session_or_404(form.target_session_id.data)
     try:
-        moved, promoted = services.move(presentation, target)
+        moved, promoted = trainer_actions.move(presentation, target)
     except services.RotaError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -112,7 +112,7 @@ def mark_given(presentation_id):
     number, name = presentation.course_session.number, presentation.presenter.name
     if EmptyForm().validate_on_submit():
         try:
-            services.mark_given(presentation)
+            trainer_actions.mark_given(presentation)
         except services.RotaError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -179,7 +179,7 @@ def set_roles(presentation_id):
     )
     if form.validate_on_submit():
         name = presentation.presenter.name
-        services.assign_roles(
+        trainer_actions.assign_roles(
             presentation, form.interviewer_id.data or None, form.timekeeper_id.data or None
         )
         db.session.commit()

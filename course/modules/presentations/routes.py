@@ -7,7 +7,7 @@ from course import audit
 from course.extensions import db
 from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import ATTENDING_ROLES, Role
-from course.modules.presentations import queries, services
+from course.modules.presentations import after_session, queries, services
 from course.modules.presentations.anonymisation import find_sensitive_terms
 from course.modules.presentations.forms import (
     BriefForm,
@@ -164,10 +164,10 @@ def render_detail(presentation, reflection_form=None, follow_up_form=None):
         reflections = queries.reflections_for(presentation)
     else:
         own = queries.own_reflection(presentation, user)
-    can_reflect = services.reflection_problem(presentation, user, now) is None
+    can_reflect = after_session.reflection_problem(presentation, user, now) is None
     if can_reflect and reflection_form is None:
         reflection_form = ReflectionForm(text=own.text if own else None)
-    can_follow_up = services.follow_up_problem(presentation, user, now) is None
+    can_follow_up = after_session.follow_up_problem(presentation, user, now) is None
     if can_follow_up and follow_up_form is None:
         follow_up_form = FollowUpForm(text=presentation.follow_up)
     course_session = presentation.course_session

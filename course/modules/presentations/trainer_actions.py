@@ -21,9 +21,8 @@ from course.timeutil import format_short_date, utcnow
 Status = PresentationStatus
 
 
-def confirm(presentation, now=None):
+def confirm(presentation):
     """A trainer confirms a sign-up into a free slot (fairness is the trainer's call here)."""
-    now = now or utcnow()
     lock_sessions(presentation.session_id)
     presentation = reload_presentation(presentation.id)
     course_session = presentation.course_session

@@ -1,0 +1,189 @@
+"""Trainers run the rota: confirm, cancel, move, mark as given, roles, and the run sheet."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from course.extensions import db
+from course.modules.accounts.forms import EmptyForm
+from course.modules.accounts.models import ATTENDING_ROLES, CohortMember, Role, User
+from course.modules.presentations import queries, services, trainer_actions
+from course.modules.presentations.forms import MoveForm, RolesForm
+from course.modules.presentations.ground_rules import GROUND_RULES
+from course.modules.presentations.models import HOLDS_SLOT, PresentationStatus
+from course.modules.presentations.routes import bp
+from course.modules.presentations.runsheet import ROLES, session_timetable
+from course.modules.programme.services import cohort_sessions
+from course.permissions import get_course_session_or_404, role_required
+from course.timeutil import utcnow
+
+
+def _back_to_rota(course_session_number):
+    """The rota, scrolled to the session."""
+    return redirect(url_for("presentations.index", _anchor=f"session-{course_session_number}"))
+
+
+def _announce(promoted):
+    """Tell the trainer who moved up from a reserve list (one query for their names)."""
+    ids = [p.presenter_id for p in promoted]
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+    for presentation in promoted:
+        name = names[presentation.presenter_id]
+        flash(f"{name} moved up from the reserve list and has been told.", "success")
+
+
+def _trainer_presentation(presentation_id):
+    """Any sign-up in one of the trainer's cohorts; 404 for others."""
+    return queries.get_presentation_or_404(presentation_id, current_user)
+
+
+@bp.post("/<int:presentation_id>/confirm")
+@role_required(Role.TRAINER)
+def confirm(presentation_id):
+    """Confirm a reserve (or reinstate a withdrawn sign-up) into a free slot."""
+    presentation = _trainer_presentation(presentation_id)
+    number, name = presentation.course_session.number, presentation.presenter.name
+    if EmptyForm().validate_on_submit():
+        try:
+            trainer_actions.confirm(presentation)
+        except services.RotaError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Confirmed {name} for session {number}.", "success")
+    return _back_to_rota(number)
+
+
+@bp.post("/<int:presentation_id>/cancel")
+@role_required(Role.TRAINER)
+def cancel(presentation_id):
+    """Cancel a sign-up at any time; the first reserve moves up."""
+    presentation = _trainer_presentation(presentation_id)
+    number, name = presentation.course_session.number, presentation.presenter.name
+    if EmptyForm().validate_on_submit():
+        try:
+            promoted = trainer_actions.cancel(presentation)
+        except services.RotaError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(f"Cancelled {name}'s sign-up for session {number}.", "success")
+            _announce(promoted)
+            db.session.commit()
+    return _back_to_rota(number)
+
+
+@bp.post("/<int:presentation_id>/move")
+@role_required(Role.TRAINER)
+def move(presentation_id):
+    """Move a sign-up to another session of the cohort."""
+    presentation = _trainer_presentation(presentation_id)
+    source = presentation.course_session
+    form = MoveForm()
+    form.target_session_id.choices = [
+        (s.id, s.label) for s in cohort_sessions(source.cohort_id) if s.id != source.id
+    ]
+    if not form.validate_on_submit():
+        flash("Choose a session to move to.", "error")
+        return _back_to_rota(source.number)
+    target = get_course_session_or_404(form.target_session_id.data)
+    try:
+        moved, promoted = trainer_actions.move(presentation, target)
+    except services.RotaError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _back_to_rota(source.number)
+    where = "confirmed" if moved.status == PresentationStatus.CONFIRMED else "on the reserve list"
+    flash(
+        f"Moved {presentation.presenter.name} to session {target.number}, {where} there.",
+        "success",
+    )
+    _announce(promoted)
+    db.session.commit()
+    return _back_to_rota(target.number)
+
+
+@bp.post("/<int:presentation_id>/given")
+@role_required(Role.TRAINER)
+def mark_given(presentation_id):
+    """Record that a confirmed presentation was given."""
+    presentation = _trainer_presentation(presentation_id)
+    number, name = presentation.course_session.number, presentation.presenter.name
+    if EmptyForm().validate_on_submit():
+        try:
+            trainer_actions.mark_given(presentation)
+        except services.RotaError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Marked {name}'s presentation as given.", "success")
+    return _back_to_rota(number)
+
+
+def _role_choices(cohort_id):
+    """Trainers and attending members of the cohort, for the role pickers: 1 query."""
+    people = db.session.scalars(
+        select(User)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(
+            CohortMember.cohort_id == cohort_id,
+            User.role.in_((Role.TRAINER, *ATTENDING_ROLES)),
+            User.active.is_(True),
+        )
+        .order_by(User.role.desc(), User.name)
+    ).all()
+    return [(0, "To be agreed")] + [(u.id, u.name) for u in people]
+
+
+@bp.route("/<int:session_id>/run-sheet")
+@role_required(Role.TRAINER)
+def run_sheet(session_id):
+    """A printable plan for the session: presenters, format and timings, ground rules, roles."""
+    course_session = get_course_session_or_404(session_id)
+    presenting = [
+        p for p in queries.session_presentations(course_session.id) if p.status in HOLDS_SLOT
+    ]
+    choices = _role_choices(course_session.cohort_id)
+    role_forms = {}
+    for presentation in presenting:
+        form = RolesForm(
+            prefix=f"p{presentation.id}",
+            interviewer_id=presentation.interviewer_id or 0,
+            timekeeper_id=presentation.timekeeper_id or 0,
+        )
+        form.interviewer_id.choices = form.timekeeper_id.choices = choices
+        role_forms[presentation.id] = form
+    return render_template(
+        "presentations/run_sheet.html",
+        course_session=course_session,
+        presenting=presenting,
+        timetable=session_timetable(course_session.starts_at, presenting),
+        ground_rules=[text for _, text in GROUND_RULES],
+        roles=ROLES,
+        role_forms=role_forms,
+        now=utcnow(),
+    )
+
+
+@bp.post("/<int:presentation_id>/roles")
+@role_required(Role.TRAINER)
+def set_roles(presentation_id):
+    """Say who interviews and who keeps time for a consultation."""
+    presentation = _trainer_presentation(presentation_id)
+    course_session = presentation.course_session
+    form = RolesForm(prefix=f"p{presentation.id}")
+    form.interviewer_id.choices = form.timekeeper_id.choices = _role_choices(
+        course_session.cohort_id
+    )
+    if form.validate_on_submit():
+        name = presentation.presenter.name
+        trainer_actions.assign_roles(
+            presentation, form.interviewer_id.data or None, form.timekeeper_id.data or None
+        )
+        db.session.commit()
+        flash(f"Saved the roles for {name}'s consultation.", "success")
+    else:
+        flash("Choose people from the lists.", "error")
+    return redirect(url_for("presentations.run_sheet", session_id=course_session.id))

@@ -1,5 +1,7 @@
 """Raising barriers, following them, trainers' moderation and release, and who may see what."""
 
+import threading
+
 import pytest
 from sqlalchemy import select
 
@@ -486,3 +488,64 @@ def test_demo_cohort_loads_with_barriers_and_responses(app, runner):
         assert quotations(cohort_id, overview)
         statuses = set(db.session.scalars(select(BarrierResponse.status)))
         assert statuses == {"planned", "in_progress", "done", "not_possible"}
+
+
+# ----- two trainers at once -------------------------------------------------------------------
+
+
+def _in_thread(app, work):
+    """Run work() in another thread with its own app context, session and connection."""
+    outcome = {}
+
+    def run():
+        with app.app_context():
+            try:
+                outcome["value"] = work()
+            except Exception as error:  # noqa: BLE001 - reported to the test
+                outcome["error"] = error
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_two_trainers_releasing_at_once_release_each_barrier_once(app, cohort, people):
+    ids = [add_barrier(app, cohort, people["participant"].id) for _ in range(6)]
+    start = threading.Barrier(2)
+
+    def release_all():
+        start.wait()
+        released = services.release_batch(cohort, ids)
+        db.session.commit()
+        return released
+
+    runs = [_in_thread(app, release_all) for _ in range(2)]
+    for thread, _ in runs:
+        thread.join(30)
+    assert all("error" not in outcome for _, outcome in runs), runs
+    assert sum(outcome["value"] for _, outcome in runs) == 6
+    with app.app_context():
+        barriers = db.session.scalars(select(Barrier)).all()
+        assert {b.status for b in barriers} == {"released"}
+        assert all(b.released_at is not None for b in barriers)
+
+
+def test_a_release_by_another_trainer_locks_a_barrier_being_rethemed(app, cohort, people):
+    barrier_id = add_barrier(app, cohort, people["participant"].id)
+    with app.app_context():
+        barrier = db.session.get(Barrier, barrier_id)  # the first trainer's form is open
+
+        def release():
+            services.release_batch(cohort, [barrier_id])
+            db.session.commit()
+
+        thread, outcome = _in_thread(app, release)
+        thread.join(30)
+        assert "error" not in outcome
+        with pytest.raises(services.BarrierLocked):
+            services.moderate(barrier, "time", 0, "")
+        db.session.rollback()
+    released = get_barrier(app, barrier_id)
+    assert released.theme == "workload" and released.status == "released"

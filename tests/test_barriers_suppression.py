@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 
 from course.extensions import db
+from course.modules.barriers import suppression
 from course.modules.barriers.models import Barrier, BarrierStatus
 from course.modules.barriers.overview import cohort_overview
 from course.modules.barriers.suppression import (
@@ -257,6 +258,17 @@ def test_the_attacker_pins_down_stages_a_naive_breakdown_hides_only_by_their_siz
     attacker.run()
     assert attacker.lo["stage", "workload", 2, 0] == 3
     assert attacker.hi["stage", "workload", 2, 0] == 4
+
+
+def test_without_steps_the_attacker_finds_the_one_person_a_release_added(monkeypatch):
+    def unstepped(new_per_release, k):
+        totals = [sum(new_per_release[: i + 1]) for i in range(len(new_per_release))]
+        return [total if total >= k else None for total in totals]
+
+    register = [(v, Theme.TIME, 1, 0) for v in range(5)] + [(5, Theme.TIME, 1, 1)]
+    monkeypatch.setattr(suppression, "stepped_counts", unstepped)
+    with pytest.raises(AssertionError, match="added by the release"):
+        assert_no_small_count_derivable(register, 5)
 
 
 def test_that_breakdown_is_withheld_instead():

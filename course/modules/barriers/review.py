@@ -4,6 +4,7 @@ log a barrier raised aloud. Trainers see what was raised, never who raised it.""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from course import audit
@@ -167,10 +168,13 @@ def merge(barrier_id):
     target = get_cohort_barrier_or_404(form.target_id.data)
     try:
         services.merge_barrier(barrier, target)
-    except services.BarrierLocked:
-        flash("A released barrier cannot be merged.", "error")
-        return redirect(url_for("barriers.moderate", barrier_id=barrier.id))
-    db.session.commit()
+        db.session.commit()
+    except (services.BarrierLocked, IntegrityError):  # released, or the other one withdrawn
+        db.session.rollback()
+        flash(
+            "It could not be merged: it has been released or the other barrier withdrawn.", "error"
+        )
+        return redirect(url_for("barriers.moderate", barrier_id=barrier_id))
     flash(f"Merged into barrier {barrier.merged_into_id}.", "success")
     return redirect(url_for("barriers.review"))
 

@@ -141,6 +141,7 @@ def withdraw(barrier_id):
     try:
         services.withdraw_barrier(barrier)
     except services.BarrierLocked:
+        db.session.rollback()
         flash(
             "It has been released and counted in the senior managers' figures, so it stays. "
             "You can still stop it being quoted.",

@@ -6,7 +6,8 @@ are not written to the audit log (which names the actor), and no message names a
 """
 
 from flask import url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from course import audit
 from course.extensions import db
@@ -103,16 +104,39 @@ def log_barrier_raised_aloud(trainer, cohort_id, theme, text, session_id, quote_
     return barrier
 
 
+def _change_unreleased(barrier, **values):
+    """Change a barrier only if it is still unreleased, in one conditional statement, so a
+    release by another trainer at the same moment cannot be undone; else BarrierLocked."""
+    changed = db.session.execute(
+        update(Barrier)
+        .where(Barrier.id == barrier.id, Barrier.released_at.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        raise BarrierLocked
+    for name, value in values.items():
+        set_committed_value(barrier, name, value)
+
+
 def withdraw_barrier(barrier):
-    """The raiser takes back a barrier that has not been released; duplicates of it stand alone."""
+    """The raiser takes back a barrier that has not been released; duplicates of it stand alone.
+    The caller rolls back on BarrierLocked."""
     if barrier.is_released:
         raise BarrierLocked
     db.session.execute(
         update(Barrier)
-        .where(Barrier.merged_into_id == barrier.id)
+        .where(Barrier.merged_into_id == barrier.id, Barrier.released_at.is_(None))
         .values(merged_into_id=None, status=BarrierStatus.NEW)
     )
-    db.session.delete(barrier)
+    deleted = db.session.execute(
+        delete(Barrier)
+        .where(Barrier.id == barrier.id, Barrier.released_at.is_(None))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not deleted:
+        raise BarrierLocked
+    db.session.expunge(barrier)
 
 
 def set_quote_consent(barrier, consent):
@@ -133,18 +157,16 @@ def moderate(barrier, theme, session_id, excerpt):
     course_session = _session_in_cohort(barrier.cohort_id, session_id)
     new_session_id = course_session.id if course_session else None
     if theme != barrier.theme or new_session_id != barrier.session_id:
-        if barrier.is_released:
-            raise BarrierLocked
-        if theme != barrier.theme:
-            changed.append("theme")
-            barrier.theme = theme
-            db.session.execute(
-                update(Barrier).where(Barrier.merged_into_id == barrier.id).values(theme=theme)
-            )
-        if new_session_id != barrier.session_id:
-            changed.append("session")
-            barrier.session_id = new_session_id
-            barrier.period = period_for(barrier.cohort_id, course_session, barrier.created_at)
+        changed += ["theme"] if theme != barrier.theme else []
+        changed += ["session"] if new_session_id != barrier.session_id else []
+        period = period_for(barrier.cohort_id, course_session, barrier.created_at)
+        values = {"theme": theme, "session_id": new_session_id, "period": period}
+        _change_unreleased(barrier, **values)
+        db.session.execute(
+            update(Barrier)
+            .where(Barrier.merged_into_id == barrier.id, Barrier.released_at.is_(None))
+            .values(theme=theme)
+        )
     if changed:
         audit.record("barrier_moderated", barrier, changed=changed, theme=barrier.theme)
     return changed
@@ -155,20 +177,20 @@ def merge_barrier(duplicate, target):
 
     Its raiser still counts as a person in that theme; it is released with the next batch.
     """
-    if duplicate.is_released:
-        raise BarrierLocked
     if target.id == duplicate.id or target.cohort_id != duplicate.cohort_id:
         raise ValueError("a barrier merges into another barrier of the same cohort")
     if target.merged_into_id is not None:
         target = db.session.get(Barrier, target.merged_into_id)
+    if duplicate.status != BarrierStatus.NEW:
+        raise BarrierLocked
+    _change_unreleased(
+        duplicate, merged_into_id=target.id, status=BarrierStatus.MERGED, theme=target.theme
+    )
     db.session.execute(
         update(Barrier)
-        .where(Barrier.merged_into_id == duplicate.id)
+        .where(Barrier.merged_into_id == duplicate.id, Barrier.released_at.is_(None))
         .values(merged_into_id=target.id, theme=target.theme)
     )
-    duplicate.merged_into_id = target.id
-    duplicate.status = BarrierStatus.MERGED
-    duplicate.theme = target.theme
     audit.record("barrier_merged", duplicate, into=target.id, theme=target.theme)
 
 

@@ -24,6 +24,7 @@ class Bar:
 
 
 def _people(n):
+    """'1 person', '7 people'."""
     return f"{n} {'person' if n == 1 else 'people'}"
 
 
@@ -55,6 +56,7 @@ def ranking_chart(overview, width=720, label_width=350, row_height=28):
 
 
 def _nice_ceiling(value, step=5):
+    """The top of the scale: the next multiple of step at or above value."""
     return max(step, -(-value // step) * step)
 
 
@@ -69,11 +71,13 @@ def history_chart(overview, width=720, plot_height=260):
     )
 
     def x_at(i):
+        """Where release i sits across the plot."""
         if len(releases) == 1:
             return round(left + plot_w / 2, 1)
         return round(left + plot_w * i / (len(releases) - 1), 1)
 
     def y_at(count):
+        """Where a count sits up the plot."""
         return round(top + plot_height - plot_height * count / largest, 1)
 
     lines = []

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from course.extensions import db
 from course.modules.accounts.models import Role
-from course.modules.barriers import services
+from course.modules.barriers import responses
 from course.modules.barriers.models import Barrier, BarrierStatus
 from course.timeutil import london_today
 
@@ -21,9 +21,9 @@ def home_panel(user, cohort, next_session):
     today = london_today()
     context = {"role": user.role, "today": today}
     if user.role in (Role.PARTICIPANT, Role.SENIOR_MANAGER):
-        context["responses"] = services.responses_to_my_themes(user, cohort.id, HOME_RESPONSES)
+        context["responses"] = responses.responses_to_my_themes(user, cohort.id, HOME_RESPONSES)
     if user.role == Role.SENIOR_MANAGER:
-        context["overdue"] = services.overdue_count(cohort.id, today)
+        context["overdue"] = responses.overdue_count(cohort.id, today)
     if user.role == Role.TRAINER:
         context["waiting"] = db.session.scalar(
             select(func.count(Barrier.id)).where(

@@ -52,6 +52,7 @@ def _pending_page(cohort_id):
 
 
 def _release_form(page, formdata=None):
+    """The release form for the new barriers on this page, all ticked to start with."""
     form = ReleaseForm(formdata=formdata)
     new = [b for b in page.items if b.status == BarrierStatus.NEW]
     form.barrier_ids.choices = [(b.id, f"Barrier {b.id}") for b in new]
@@ -108,6 +109,7 @@ def released():
 
 
 def _merge_form(barrier):
+    """The merge form, offering the other barriers of the same theme that are not duplicates."""
     form = MergeForm()
     candidates = db.session.scalars(
         select(Barrier)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from course.extensions import db
 from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import Role
-from course.modules.barriers import services
+from course.modules.barriers import responses, services
 from course.modules.barriers.forms import ConsentForm, RaiseBarrierForm, session_choices
 from course.modules.barriers.models import Barrier
 from course.modules.barriers.overview import k_anonymity
@@ -55,13 +55,13 @@ def index():
         .order_by(Barrier.created_at.desc(), Barrier.id.desc()),
         per_page=PER_PAGE,
     )
-    mine = set(db.session.scalars(services.my_themes(current_user, cohort.id)))
-    responses = services.cohort_responses(cohort.id)
+    mine = set(db.session.scalars(responses.my_themes(current_user, cohort.id)))
+    entries = responses.cohort_responses(cohort.id)
     return render_template(
         "barriers/index.html",
         page=page,
-        to_my_themes=[r for r in responses if r.theme in mine],
-        other_responses=[r for r in responses if r.theme not in mine],
+        to_my_themes=[r for r in entries if r.theme in mine],
+        other_responses=[r for r in entries if r.theme not in mine],
         today=london_today(),
     )
 
@@ -99,13 +99,10 @@ def new():
 def detail(barrier_id):
     """One of my barriers, what happened to it, and the responses to its theme."""
     barrier = get_my_barrier_or_404(barrier_id)
-    responses = [
-        r for r in services.cohort_responses(barrier.cohort_id) if r.theme == barrier.theme
-    ]
     return render_template(
         "barriers/detail.html",
         barrier=barrier,
-        responses=responses,
+        responses=responses.cohort_responses(barrier.cohort_id, theme=barrier.theme),
         consent_form=ConsentForm(quote_consent=barrier.quote_consent),
         withdraw_form=EmptyForm(),
         today=london_today(),

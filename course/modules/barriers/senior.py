@@ -10,7 +10,7 @@ from sqlalchemy import select
 from course import audit
 from course.extensions import db
 from course.modules.accounts.models import Role
-from course.modules.barriers import charts, services
+from course.modules.barriers import charts, responses
 from course.modules.barriers.forms import ResponseForm
 from course.modules.barriers.models import BarrierResponse
 from course.modules.barriers.overview import cohort_overview, parse_filters, quotations
@@ -28,10 +28,8 @@ def _overview_context(cohort):
     stage, theme = parse_filters(request.args)
     overview = cohort_overview(cohort.id, stage=stage, theme=theme)
     show_quotes = current_user.role in QUOTE_READERS and overview.shows_history
-    responses = services.cohort_responses(cohort.id)
+    entries = responses.cohort_responses(cohort.id, theme=theme)
     today = london_today()
-    if theme is not None:
-        responses = [r for r in responses if r.theme == theme]
     return {
         "cohort": cohort,
         "overview": overview,
@@ -43,8 +41,8 @@ def _overview_context(cohort):
         "ranking": charts.ranking_chart(overview),
         "history": charts.history_chart(overview) if overview.shows_history else None,
         "quotes": quotations(cohort.id, overview) if show_quotes else None,
-        "responses": responses,
-        "overdue": sum(r.is_overdue(today) for r in responses),
+        "responses": entries,
+        "overdue": sum(r.is_overdue(today) for r in entries),
         "today": today,
         "filters": {"stage": stage or "", "theme": theme.value if theme else ""},
     }
@@ -127,7 +125,7 @@ def new_response():
     if request.method == "GET" and request.args.get("theme") in [t.value for t in Theme]:
         form.theme.data = request.args["theme"]
     if form.validate_on_submit():
-        services.record_response(
+        responses.record_response(
             current_user,
             cohort.id,
             form.theme.data,
@@ -151,7 +149,7 @@ def edit_response(response_id):
     form = ResponseForm(obj=entry)
     del form.theme  # a response stays with its theme
     if form.validate_on_submit():
-        services.update_response(
+        responses.update_response(
             entry,
             current_user,
             form.response.data,

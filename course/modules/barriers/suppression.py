@@ -76,6 +76,7 @@ def _latest(history):
 
 
 def _figure(count):
+    """A stepped count as a Figure: None is 'fewer than K'."""
     return FEWER_FIGURE if count is None else shown(count)
 
 

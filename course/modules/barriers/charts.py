@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 from course.timeutil import format_short_date
 
-# Okabe-Ito colours, then darker shades; dashes tell lines apart where colours are close.
+# Okabe-Ito hues darkened to at least 3:1 against white; dashes tell the second round apart.
 PALETTE = [
-    ("#0072b2", ""), ("#d55e00", ""), ("#009e73", ""), ("#cc79a7", ""), ("#e69f00", ""),
-    ("#56b4e9", ""), ("#000000", ""), ("#0072b2", "6 3"), ("#d55e00", "6 3"),
-    ("#009e73", "6 3"), ("#cc79a7", "6 3"), ("#e69f00", "6 3"), ("#000000", "6 3"),
+    ("#0072b2", ""), ("#c24f00", ""), ("#007a5a", ""), ("#b0558b", ""), ("#8a5d00", ""),
+    ("#5e4fa2", ""), ("#1b1b1b", ""), ("#0072b2", "6 3"), ("#c24f00", "6 3"),
+    ("#007a5a", "6 3"), ("#b0558b", "6 3"), ("#8a5d00", "6 3"), ("#5e4fa2", "6 3"),
 ]  # fmt: skip
 
 

@@ -3,13 +3,15 @@
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from course.audit import AuditEvent
 from course.extensions import db
-from course.modules.accounts.models import Role
+from course.modules.accounts.models import Role, User
 from course.modules.barriers import services
-from course.modules.barriers.models import Barrier, BarrierStatus
+from course.modules.barriers.models import Barrier, BarrierResponse, BarrierStatus
+from course.modules.barriers.overview import cohort_overview, quotations
 from course.modules.barriers.themes import Theme
 from course.modules.programme.models import CourseSession
 from course.timeutil import utcnow
@@ -120,9 +122,6 @@ def test_senior_managers_raise_barriers_too(app, cohort, people, login):
 
 def test_a_barrier_without_a_session_belongs_to_the_latest_session_held(app, cohort, people):
     with app.test_request_context():
-        from flask_login import login_user
-
-        login_user(people["participant"])
         barrier = services.raise_barrier(people["participant"], cohort, "workload", "x")
         latest = max(n for n, (_, started) in sessions_of(app, cohort).items() if started)
         assert barrier.period == latest
@@ -325,8 +324,6 @@ def test_merging_a_duplicate_keeps_both_voices_and_releases_it_with_its_target(
     released, merged = get_barrier(app, target), get_barrier(app, duplicate)
     assert released.released_at is not None and merged.released_at == released.released_at
     with app.app_context():
-        from course.modules.barriers.overview import cohort_overview
-
         time_row = next(r for r in cohort_overview(cohort, k=2).rows if r.theme == Theme.TIME)
         assert time_row.total.count == 2  # two people, though one barrier is a duplicate
 
@@ -371,8 +368,6 @@ def test_trainer_logs_a_barrier_raised_aloud_as_one_voice(app, cohort, people, l
         assert all(b.logged_by_id == people["trainer"].id for b in barriers)
         services.release_batch(cohort, [b.id for b in barriers])
         db.session.commit()
-        from course.modules.barriers.overview import cohort_overview
-
         row = next(r for r in cohort_overview(cohort, k=2).rows if r.theme == Theme.COMPLIANCE)
         assert row.total.count == 2  # each logged aloud counts as its own voice
 
@@ -382,8 +377,6 @@ def test_a_person_raising_a_theme_twice_counts_once(app, cohort, people):
         add_barrier(app, cohort, people["participant"].id, released=True)
     add_barrier(app, cohort, people["other"].id, released=True)
     with app.app_context():
-        from course.modules.barriers.overview import cohort_overview
-
         row = next(r for r in cohort_overview(cohort, k=2).rows if r.theme == Theme.WORKLOAD)
         assert row.total.count == 2
 
@@ -472,9 +465,6 @@ def test_demo_cohort_loads_with_barriers_and_responses(app, runner):
         result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        from course.modules.barriers.models import BarrierResponse
-        from course.modules.barriers.overview import cohort_overview, quotations
-
         cohort_id = db.session.scalar(select(Barrier.cohort_id))
         overview = cohort_overview(cohort_id)
         states = {row.theme: row.total.state for row in overview.rows}
@@ -549,3 +539,12 @@ def test_a_release_by_another_trainer_locks_a_barrier_being_rethemed(app, cohort
         db.session.rollback()
     released = get_barrier(app, barrier_id)
     assert released.theme == "workload" and released.status == "released"
+
+
+def test_a_raiser_cannot_be_deleted_so_published_counts_never_move_back(app, cohort, people):
+    add_barrier(app, cohort, people["participant"].id, released=True)
+    with app.app_context():
+        with pytest.raises(IntegrityError):
+            db.session.execute(delete(User).where(User.id == people["participant"].id))
+            db.session.flush()
+        db.session.rollback()

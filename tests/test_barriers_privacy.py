@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import insert, select
 
 from course.extensions import db
-from course.modules.accounts.models import Role
+from course.modules.accounts.models import Cohort, Role
 from course.modules.barriers.models import Barrier, BarrierResponse
 from course.modules.barriers.themes import STAGES, Theme
+from course.modules.programme.services import create_programme
 from course.timeutil import london_today
 from tests.conftest import Auth
 
@@ -207,9 +208,6 @@ def fill(app, cohort, people, count):
 def test_the_overview_makes_the_same_queries_for_50_and_5000_barriers(
     app, make_user, count_queries, path
 ):
-    from course.modules.accounts.models import Cohort
-    from course.modules.programme.services import create_programme
-
     counts = []
     for size in (50, 5000):
         with app.app_context():

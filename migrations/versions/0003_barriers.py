@@ -101,10 +101,6 @@ def upgrade():
         ),
         sa.CheckConstraint("merged_into_id <> id", name=op.f("ck_barrier_not_merged_into_itself")),
         sa.CheckConstraint("period BETWEEN 1 AND 11", name=op.f("ck_barrier_period_in_programme")),
-        sa.CheckConstraint(
-            "raised_by_id IS NOT NULL OR logged_by_id IS NOT NULL",
-            name=op.f("ck_barrier_raised_or_logged"),
-        ),
         sa.ForeignKeyConstraint(
             ["cohort_id"],
             ["cohort.id"],
@@ -124,7 +120,7 @@ def upgrade():
             ["raised_by_id"],
             ["user.id"],
             name=op.f("fk_barrier_raised_by_id_user"),
-            ondelete="SET NULL",
+            ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
             ["session_id"],

@@ -59,8 +59,9 @@ class Barrier(db.Model):
     theme: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text)
     excerpt: Mapped[str | None] = mapped_column(Text)  # the trainers' words for quotation
+    # RESTRICT: deleting a raiser would change counts already published (deactivate instead).
     raised_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user.id", ondelete="SET NULL"), index=True
+        ForeignKey("user.id", ondelete="RESTRICT"), index=True
     )
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     session_id: Mapped[int | None] = mapped_column(
@@ -89,9 +90,6 @@ class Barrier(db.Model):
         CheckConstraint("merged_into_id <> id", name="not_merged_into_itself"),
         CheckConstraint("status <> 'released' OR released_at IS NOT NULL", name="released_dated"),
         CheckConstraint("status <> 'new' OR released_at IS NULL", name="new_not_released"),
-        CheckConstraint(
-            "raised_by_id IS NOT NULL OR logged_by_id IS NOT NULL", name="raised_or_logged"
-        ),
     )
 
     @property

@@ -181,7 +181,7 @@ def test_senior_responds_and_each_raiser_of_the_theme_is_told_without_names(app,
         workload_raisers = {p.id for p in register["participants"][:7]}
         assert told == workload_raisers  # not IT-only raisers, not the author
         for message in messages:
-            assert message.kind == "barrier_response"
+            assert message.kind == "barrier_response" and message.link == "/barriers/"
             text = message.subject + message.body
             assert "Workload" not in text and "Sandra" not in text and "Raiser" not in text
         assert db.session.scalar(

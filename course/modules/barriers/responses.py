@@ -1,6 +1,5 @@
 """'You said, we did': senior managers' responses to themes, and who is told about them."""
 
-from flask import url_for
 from sqlalchemy import func, select
 
 from course import audit
@@ -73,7 +72,7 @@ def notify_raisers(entry, author, new):
     )
     for person in raisers_of_theme(entry.cohort_id, entry.theme):
         if person.id != author.id:
-            notify(person, "barrier_response", subject, body, link=url_for("barriers.index"))
+            notify(person, "barrier_response", subject, body, link="/barriers/")
 
 
 def cohort_responses(cohort_id, theme=None):

@@ -1,1 +1,48 @@
 """The barriers module's sections of the home and session pages (see programme/panels.py)."""
+
+from flask import render_template
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from course.extensions import db
+from course.modules.accounts.models import Role
+from course.modules.barriers import responses
+from course.modules.barriers.models import Barrier, BarrierStatus
+from course.timeutil import london_today
+
+HOME_RESPONSES = 3
+
+
+def home_panel(user, cohort, next_session):
+    """'You said, we did' for those who raise barriers; overdue responses for senior managers;
+    the moderation queue for trainers. One or two queries."""
+    if cohort is None or user.role == Role.ADMIN:
+        return None
+    today = london_today()
+    context = {"role": user.role, "today": today}
+    if user.role in (Role.PARTICIPANT, Role.SENIOR_MANAGER):
+        context["responses"] = responses.responses_to_my_themes(user, cohort.id, HOME_RESPONSES)
+    if user.role == Role.SENIOR_MANAGER:
+        context["overdue"] = responses.overdue_count(cohort.id, today)
+    if user.role == Role.TRAINER:
+        context["waiting"] = db.session.scalar(
+            select(func.count(Barrier.id)).where(
+                Barrier.cohort_id == cohort.id, Barrier.status == BarrierStatus.NEW
+            )
+        )
+    return Markup(render_template("barriers/home_panel.html", **context))  # noqa: S704
+
+
+def session_panel(user, course_session):
+    """A link to raise (or, for trainers, log) a barrier from a session that has begun."""
+    if not course_session.has_started() or user.role not in (
+        Role.PARTICIPANT,
+        Role.SENIOR_MANAGER,
+        Role.TRAINER,
+    ):
+        return None
+    return Markup(  # noqa: S704 - a template
+        render_template(
+            "barriers/session_panel.html", role=user.role, course_session=course_session
+        )
+    )

@@ -1,0 +1,164 @@
+"""The senior view: suppressed figures, chart, quotations, CSV and print; and the responses."""
+
+import csv
+import io
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from course import audit
+from course.extensions import db
+from course.modules.accounts.models import Role
+from course.modules.barriers import charts, responses
+from course.modules.barriers.forms import ResponseForm
+from course.modules.barriers.models import BarrierResponse
+from course.modules.barriers.overview import cohort_overview, parse_filters, quotations
+from course.modules.barriers.routes import bp
+from course.modules.barriers.themes import STAGES, Theme, stage_label
+from course.permissions import cohort_ids_for, current_cohort_or_404, role_required
+from course.timeutil import london_today, to_local
+
+VIEWER_ROLES = (Role.SENIOR_MANAGER, Role.EVALUATOR, Role.TRAINER)
+QUOTE_READERS = (Role.SENIOR_MANAGER, Role.TRAINER)  # people consented to senior managers
+
+
+def _overview_context(cohort):
+    """Everything the overview and its print view display, under the request's filters."""
+    stage, theme = parse_filters(request.args)
+    overview = cohort_overview(cohort.id, stage=stage, theme=theme)
+    show_quotes = current_user.role in QUOTE_READERS and overview.shows_history
+    entries = responses.cohort_responses(cohort.id, theme=theme)
+    today = london_today()
+    return {
+        "cohort": cohort,
+        "overview": overview,
+        "k": overview.k,
+        "stage": stage,
+        "theme": theme,
+        "stages": {n: stage_label(n) for n in STAGES},
+        "themes": list(Theme),
+        "ranking": charts.ranking_chart(overview),
+        "history": charts.history_chart(overview) if overview.shows_history else None,
+        "quotes": quotations(cohort.id, overview) if show_quotes else None,
+        "responses": entries,
+        "overdue": sum(r.is_overdue(today) for r in entries),
+        "today": today,
+        "filters": {"stage": stage or "", "theme": theme.value if theme else ""},
+    }
+
+
+@bp.route("/overview")
+@role_required(*VIEWER_ROLES)
+def overview():
+    """Themes ranked by the people who raised them, by stage and over time; the responses."""
+    cohort = current_cohort_or_404()
+    return render_template("barriers/overview.html", **_overview_context(cohort))
+
+
+@bp.route("/overview/print")
+@role_required(*VIEWER_ROLES)
+def overview_print():
+    """The overview laid out for the senior management team's meeting."""
+    cohort = current_cohort_or_404()
+    context = _overview_context(cohort)
+    audit.record("barrier_overview_printed", cohort, **context["filters"])
+    db.session.commit()
+    return render_template("barriers/print.html", **context)
+
+
+@bp.route("/overview.csv")
+@role_required(*VIEWER_ROLES)
+def overview_csv():
+    """The suppressed figures under the chosen filters, as CSV."""
+    cohort = current_cohort_or_404()
+    stage, theme = parse_filters(request.args)
+    overview = cohort_overview(cohort.id, stage=stage, theme=theme)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["measure", "theme", "stage", "after release", "people"])
+    measures = {"total": "all sessions", "stage": "by stage", "history": "over time"}
+    for (measure, theme_value, stage_number, release), figure in overview.figures():
+        writer.writerow(
+            [
+                measures[measure],
+                Theme(theme_value).label,
+                stage_label(stage_number) if stage_number else "",
+                to_local(release).strftime("%Y-%m-%d %H:%M") if release else "",
+                figure.as_text(overview.k),
+            ]
+        )
+    audit.record(
+        "barrier_overview_exported",
+        cohort,
+        stage=stage or "",
+        theme=theme.value if theme else "",
+    )
+    db.session.commit()
+    name = f"barrier-figures-{london_today():%Y-%m-%d}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def get_response_or_404(response_id):
+    """A response of one of the signed-in person's cohorts; 404 for any other."""
+    entry = db.session.scalar(
+        select(BarrierResponse).where(
+            BarrierResponse.id == response_id,
+            BarrierResponse.cohort_id.in_(cohort_ids_for(current_user)),
+        )
+    )
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.route("/responses/new", methods=["GET", "POST"])
+@role_required(Role.SENIOR_MANAGER)
+def new_response():
+    """Record what will be done about a theme; the people who raised it are told."""
+    cohort = current_cohort_or_404()
+    form = ResponseForm()
+    if request.method == "GET" and request.args.get("theme") in [t.value for t in Theme]:
+        form.theme.data = request.args["theme"]
+    if form.validate_on_submit():
+        responses.record_response(
+            current_user,
+            cohort.id,
+            form.theme.data,
+            form.response.data,
+            form.owner.data,
+            form.due_on.data,
+            form.status.data,
+            form.reason.data,
+        )
+        db.session.commit()
+        flash("Response recorded. The people who raised this theme have been told.", "success")
+        return redirect(url_for("barriers.overview", _anchor="responses"))
+    return render_template("barriers/response_form.html", form=form, entry=None)
+
+
+@bp.route("/responses/<int:response_id>/edit", methods=["GET", "POST"])
+@role_required(Role.SENIOR_MANAGER)
+def edit_response(response_id):
+    """Update a response: its wording, owner, due date or status."""
+    entry = get_response_or_404(response_id)
+    form = ResponseForm(obj=entry)
+    del form.theme  # a response stays with its theme
+    if form.validate_on_submit():
+        responses.update_response(
+            entry,
+            current_user,
+            form.response.data,
+            form.owner.data,
+            form.due_on.data,
+            form.status.data,
+            form.reason.data,
+        )
+        db.session.commit()
+        flash("Response updated.", "success")
+        return redirect(url_for("barriers.overview", _anchor="responses"))
+    return render_template("barriers/response_form.html", form=form, entry=entry)

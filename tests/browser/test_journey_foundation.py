@@ -247,3 +247,32 @@ def test_administrator_opens_a_cohort(page):
     expect(main_menu(page).locator("[aria-current=page]")).to_have_text("Cohorts")
     visit(page, "/admin/cohorts/new")
     screenshot(page, "admin-cohort-form")
+
+
+def test_administrator_gives_a_participant_a_new_set_password_link(page):
+    sign_in(page, ACCOUNTS["admin"])
+    main_menu(page).get_by_role("link", name="Users").click()
+    check_page(page)
+    page.get_by_label("Name or email").fill("manager09")
+    page.get_by_role("button", name="Filter").click()
+    check_page(page)
+    page.get_by_role("table").get_by_role("link").click()
+    check_page(page)
+    page.get_by_role("button", name="Make a set-password link").click()
+    check_page(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("New set-password link")
+    link = page.get_by_label("Set-password link").input_value()
+    assert re.search(r"/set-password/[\w-]{20,}$", link)
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "heading"),
+    [
+        ("/admin/users", 403, "You do not have access to this page"),
+        ("/set-password/not-a-real-token", 404, "This link has expired or has been used"),
+    ],
+)
+def test_participant_is_told_plainly_when_a_page_is_not_for_them(page, path, status, heading):
+    sign_in(page, "manager05@example.org")
+    visit(page, path, status=status)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)

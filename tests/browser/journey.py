@@ -7,6 +7,7 @@ the browser logged no error (a script error, or a style or script refused by the
 
 import re
 import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -32,6 +33,8 @@ AXE_OPTIONS = {
     },
     "resultTypes": ["violations"],
 }
+# At 320px: every rule again but colour contrast (slow, and no colour here depends on width).
+AXE_NARROW_OPTIONS = {**AXE_OPTIONS, "rules": {"color-contrast": {"enabled": False}}}
 _AXE_SCRIPT = None
 _RECORDS = weakref.WeakKeyDictionary()
 
@@ -94,12 +97,28 @@ def visit(page, path, status=200):
 
 
 def check_page(page):
-    """Run every check on the page now showing; call it after each click that loads a page."""
+    """Run every check on the page now showing; call it after each click that loads a page.
+
+    axe runs at the desktop width and again at 320px, where tables scroll in their own box.
+    """
     page.wait_for_load_state("load")
     check_console(page)
     check_a11y(page)
-    check_reflow(page)
+    with viewport_width(page, REFLOW_WIDTH):
+        check_reflow(page)
+        check_a11y(page, AXE_NARROW_OPTIONS)
     _RECORDS[page].events.append(("check", page.url))
+
+
+@contextmanager
+def viewport_width(page, width):
+    """Make the tab `width` CSS pixels wide inside the block."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": width, "height": size["height"]})
+    try:
+        yield
+    finally:
+        page.set_viewport_size(size)
 
 
 def check_console(page):
@@ -118,14 +137,14 @@ def check_console(page):
         pytest.fail(f"The browser reported errors on {page.url}:\n  " + "\n  ".join(errors))
 
 
-def check_a11y(page):
+def check_a11y(page, options=AXE_OPTIONS):
     """Run axe-core on the page; fail on any violation of serious or critical impact."""
     global _AXE_SCRIPT
     if _AXE_SCRIPT is None:
         _AXE_SCRIPT = (resources.files("axe_playwright_python") / "axe.min.js").read_text()
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(_AXE_SCRIPT)  # evaluated by the driver, so the CSP does not block it
-    results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    results = page.evaluate("options => axe.run(document, options)", options)
     failing = [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
     if failing:
         pytest.fail(describe_violations(page, failing))
@@ -164,12 +183,8 @@ OVERFLOW_SCRIPT = """() => {
 
 def check_reflow(page, width=REFLOW_WIDTH):
     """At `width` CSS pixels the page must not scroll sideways (WCAG 1.4.10 Reflow)."""
-    size = page.viewport_size
-    page.set_viewport_size({"width": width, "height": size["height"]})
-    try:
+    with viewport_width(page, width):
         found = page.evaluate(OVERFLOW_SCRIPT)
-    finally:
-        page.set_viewport_size(size)
     if found["scrollWidth"] > found["width"]:
         pytest.fail(
             f"{page.url} scrolls sideways at {width}px: it is {found['scrollWidth']}px wide. "
@@ -246,10 +261,5 @@ def sign_out(page):
 def screenshot(page, name, width=None):
     """Save the whole page to screenshots/<name>.png (git-ignored), optionally at a width."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size
-    if width:
-        page.set_viewport_size({"width": width, "height": size["height"]})
-    try:
+    with viewport_width(page, width or page.viewport_size["width"]):
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    finally:
-        page.set_viewport_size(size)

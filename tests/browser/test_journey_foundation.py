@@ -258,6 +258,8 @@ def test_administrator_gives_a_participant_a_new_set_password_link(page):
     check_page(page)
     page.get_by_role("table").get_by_role("link").click()
     check_page(page)
+    expect(page.get_by_label("Account is active")).to_be_checked()
+    screenshot(page, "admin-edit-user")
     page.get_by_role("button", name="Make a set-password link").click()
     check_page(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("New set-password link")

@@ -51,6 +51,8 @@ def test_each_role_signs_in_and_sees_their_home_page(page, role):
 
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(HEADINGS[role])
+    title = "Administration" if role == "admin" else "Home"
+    expect(page).to_have_title(f"{title} – Reflective Supervision Programme")
     for label in IN_MENU[role]:
         expect(main_menu(page).get_by_role("link", name=label, exact=True)).to_be_visible()
     for label in NOT_IN_MENU[role]:
@@ -132,6 +134,7 @@ def test_wrong_password_is_explained_next_to_the_form(page):
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Enter your email address")
     expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Error: Sign in"))
     expect(page.get_by_label("Email address")).to_have_attribute("aria-invalid", "true")
 
     page.get_by_label("Email address").fill("manager04@example.org")
@@ -140,6 +143,7 @@ def test_wrong_password_is_explained_next_to_the_form(page):
     check_page(page)
     expect(page.get_by_role("alert")).to_contain_text("The email address or password is not right")
     expect(page.get_by_label("Email address")).to_have_value("manager04@example.org")
+    expect(page).to_have_title(re.compile(r"^Error: Sign in"))
 
 
 def test_trainer_edits_a_session_and_a_mistake_is_shown_at_the_field(page):
@@ -157,6 +161,10 @@ def test_trainer_edits_a_session_and_a_mistake_is_shown_at_the_field(page):
     check_page(page)
     expect(page.get_by_role("alert")).to_contain_text("The end time must be after the start time")
     expect(page.locator(".field-error")).to_contain_text("Ends at")
+    expect(page).to_have_title(re.compile(r"^Error: Edit session 7"))
+    expect(page.get_by_label("Ends at")).to_have_accessible_description(
+        re.compile("UK time. Error: The end time must be after the start time")
+    )
 
     page.get_by_label("Ends at").fill("16:30")
     page.get_by_label("Location").fill("Civic Centre, Committee Room 2")

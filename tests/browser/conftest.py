@@ -65,7 +65,16 @@ class Server:
 
     url: str
     database_url: str
+    log: Path
     env: dict = field(repr=False)
+
+    def log_size(self):
+        """How long the server's log (gunicorn's and the site's errors) is now."""
+        return self.log.stat().st_size
+
+    def log_since(self, size):
+        """What the server logged after the log was `size` bytes long."""
+        return self.log.read_bytes()[size:].decode(errors="replace")
 
     def flask(self, *args):
         """Run `flask --app course ARGS` against the server's database; returns its output."""
@@ -171,25 +180,22 @@ def server(tmp_path_factory):
     try:
         _run_flask(env, "db", "upgrade")
         _run_flask(env, "seed-demo", "--password", PASSWORD)
-        log = folder / "gunicorn.log"
+        log = folder / "server.log"
         command = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--workers", "2"]
-        command += ["--no-control-socket", "--error-logfile", str(log), "wsgi:app"]
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            yield Server(_wait_for_address(process, log), database_url, env)
-        finally:
-            process.terminate()
+        command += ["--no-control-socket", "--error-logfile", "-", "wsgi:app"]
+        with open(log, "wb") as log_file:  # the site's tracebacks go to stderr too
+            process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
+            )
             try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                yield Server(_wait_for_address(process, log), database_url, log, env)
+            finally:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
     finally:
         drop_database()
 
@@ -217,6 +223,7 @@ def page(browser, server, request):
     context.set_default_timeout(15_000)
     tab = context.new_page()
     watch(tab)
+    log_start = server.log_size()
     yield tab
     failed = any(
         getattr(getattr(request.node, f"report_{phase}", None), "failed", False)
@@ -224,6 +231,7 @@ def page(browser, server, request):
     )
     try:
         if failed:
+            print(f"The server logged during the test:\n{server.log_since(log_start)}")
             failures = SCREENSHOTS / "failures"
             failures.mkdir(parents=True, exist_ok=True)
             name = re.sub(r"[^\w.-]+", "_", request.node.name)

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.journey import (
     ACCOUNTS,
+    PASSWORD,
     check_focus_visible,
     check_page,
     screenshot,
@@ -286,3 +287,20 @@ def test_participant_is_told_plainly_when_a_page_is_not_for_them(page, path, sta
     sign_in(page, "manager05@example.org")
     visit(page, path, status=status)
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+
+
+def test_after_the_sign_in_expires_signing_in_again_returns_to_the_page(page, server):
+    sign_in(page, "manager06@example.org")
+    visit(page, "/programme/")
+    server.expire_sign_ins("manager06@example.org")
+
+    page.locator("li.next").get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/login\?next="))
+    check_page(page)
+    expect(page.get_by_role("status")).to_have_text("Sign in to see that page.")
+    page.get_by_label("Email address").fill("manager06@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/programme/\d+$"))
+    check_page(page)
+    expect(page.get_by_text("Session 7 of 11")).to_be_visible()

@@ -19,7 +19,7 @@ class ExampleForm(FlaskForm):
 
     name = StringField("Name")
     consent = BooleanField("I agree")
-    kind = RadioField("Kind", choices=[("a", "A"), ("b", "B")])
+    kind = RadioField("Kind", choices=["a", "b"])  # not tuples: deprecated in WTForms 3.3
 
 
 def render(app, errors=False):

@@ -49,7 +49,9 @@ DEFAULTS = dict(
 
 def create_app(test_config=None):
     """Create and configure the site."""
-    app = Flask(__name__, instance_relative_config=True)
+    # COURSE_INSTANCE_PATH (absolute) puts config.py, the secret key and SQLite elsewhere.
+    instance_path = os.environ.get("COURSE_INSTANCE_PATH") or None
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(DEFAULTS)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if test_config is None:

@@ -1,6 +1,6 @@
 """The home page for each role, and the navigation every page shows."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from course.modules.accounts.models import Role
@@ -49,7 +49,19 @@ def navigation():
             return []
         return NAV[current_user.role_enum]
 
-    return {"nav_items": nav_items}
+    def current_nav_endpoint():
+        """The menu item for this page: its own address, else the longest one it lies under."""
+        best, best_length = None, 0
+        for endpoint, _label in nav_items():
+            url = url_for(endpoint)
+            if request.path == url:
+                return endpoint
+            under = url != "/" and request.path.startswith(url.rstrip("/") + "/")
+            if under and len(url) > best_length:
+                best, best_length = endpoint, len(url)
+        return best
+
+    return {"nav_items": nav_items, "current_nav_endpoint": current_nav_endpoint}
 
 
 @bp.route("/")

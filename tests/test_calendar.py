@@ -98,7 +98,7 @@ def test_feed_shows_my_readings_to_do_and_whether_i_am_presenting(app, cohort, m
                 ReadingProgress(user_id=me.id, reading_id=done.id),
                 Presentation(
                     session_id=ids[8], presenter_id=me.id, kind="stuck_case",
-                    title="A stuck case", status=PresentationStatus.CONFIRMED,
+                    title="A stuck case", status=PresentationStatus.CONFIRMED, slot=1,
                 ),
                 Presentation(
                     session_id=ids[9], presenter_id=me.id, kind="stuck_case",

@@ -65,7 +65,7 @@ def test_each_role_signs_in_and_sees_their_home_page(page, role):
         expect(page.get_by_role("link", name="Users").last).to_be_visible()
     else:
         expect(page.get_by_text(re.compile(r"^Demo Borough \d{4}-\d\d"))).to_be_visible()
-        expect(page.get_by_role("heading", name="Next session")).to_be_visible()
+        expect(page.get_by_role("heading", name="Next session", exact=True)).to_be_visible()
     screenshot(page, f"{role}-home")
     screenshot(page, f"{role}-home-320px", width=320)
 
@@ -77,7 +77,9 @@ def test_each_role_signs_in_and_sees_their_home_page(page, role):
 
 def test_participant_finds_the_next_session_on_the_programme_and_opens_it(page):
     sign_in(page, "manager02@example.org")
-    on_home = page.get_by_role("region", name="Next session").get_by_role("link").inner_text()
+    on_home = (
+        page.get_by_role("region", name="Next session", exact=True).get_by_role("link").inner_text()
+    )
 
     main_menu(page).get_by_role("link", name="Programme").click()
     check_page(page)
@@ -98,7 +100,7 @@ def test_participant_finds_the_next_session_on_the_programme_and_opens_it(page):
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.get_by_text("Session 7 of 11")).to_be_visible()
     expect(page.get_by_role("heading", name="Focus")).to_be_visible()
-    expect(page.get_by_role("link", name="Edit this session")).to_have_count(0)
+    expect(page.get_by_role("link", name="Edit this session", exact=True)).to_have_count(0)
     expect(main_menu(page).locator("[aria-current=page]")).to_have_text("Programme")
     screenshot(page, "participant-next-session")
 
@@ -153,7 +155,7 @@ def test_trainer_edits_a_session_and_a_mistake_is_shown_at_the_field(page):
     check_page(page)
     page.locator("li.next").get_by_role("link").click()
     check_page(page)
-    page.get_by_role("link", name="Edit this session").click()
+    page.get_by_role("link", name="Edit this session", exact=True).click()
     check_page(page)
     screenshot(page, "trainer-edit-session")
 

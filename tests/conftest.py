@@ -44,10 +44,32 @@ def _drop_database(name):
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_url():
+    """With TEST_DATABASE_URL: one PostgreSQL database for the run, its schema made once."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    url, name = _database_url(None)
+    engine = create_engine(url)
+    db.metadata.create_all(engine)
+    engine.dispose()
+    yield url
+    _drop_database(name)
+
+
+def _empty_postgres_tables(app):
+    """Leave the shared PostgreSQL database empty for the next test (ids restart at 1)."""
+    with app.app_context():
+        tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
 @pytest.fixture
-def app(tmp_path):
-    """The site with a fresh database and cheap password hashing."""
-    url, pg_name = _database_url(tmp_path)
+def app(tmp_path, postgres_url):
+    """The site with an empty database and cheap password hashing."""
+    url = postgres_url or f"sqlite:///{tmp_path / 'test.sqlite'}"
     app = create_app(
         {
             "TESTING": True,
@@ -58,14 +80,16 @@ def app(tmp_path):
             "SERVER_NAME": "localhost",
         }
     )
-    with app.app_context():
-        db.create_all()
+    if not postgres_url:
+        with app.app_context():
+            db.create_all()
     yield app
     with app.app_context():
         db.session.remove()
+    if postgres_url:
+        _empty_postgres_tables(app)
+    with app.app_context():
         db.engine.dispose()
-    if pg_name:
-        _drop_database(pg_name)
 
 
 @pytest.fixture

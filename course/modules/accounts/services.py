@@ -10,7 +10,9 @@ from sqlalchemy import func, select, update
 from course import audit
 from course.extensions import db
 from course.modules.accounts.models import (
+    CohortMember,
     LoginAttempt,
+    Role,
     SetPasswordToken,
     User,
     UserSession,
@@ -188,3 +190,19 @@ def use_set_password_token(record, password):
     record.used_at = utcnow()
     set_password(record.user, password)
     db.session.commit()
+
+
+def cohort_trainers(cohort_id):
+    """The active trainers of a cohort, who receive apologies, catch-ups and shared entries."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(
+                CohortMember.cohort_id == cohort_id,
+                User.role == Role.TRAINER,
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )

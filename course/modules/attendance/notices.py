@@ -2,7 +2,8 @@
 
 from flask import url_for
 
-from course.modules.attendance.records import cohort_trainers, marks_by_key
+from course.modules.accounts.services import cohort_trainers
+from course.modules.attendance.records import marks_by_key
 from course.modules.attendance.services import SessionFacts, has_consecutive_absences
 from course.modules.notifications.services import notify
 from course.modules.programme.services import cohort_sessions

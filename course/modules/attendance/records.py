@@ -41,22 +41,6 @@ def attendee_count(cohort_id):
     return db.session.scalar(_attending(select(func.count(User.id)), cohort_id))
 
 
-def cohort_trainers(cohort_id):
-    """The cohort's trainers, who receive apologies and catch-up reflections."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(
-                CohortMember.cohort_id == cohort_id,
-                User.role == Role.TRAINER,
-                User.active.is_(True),
-            )
-            .order_by(User.id)
-        )
-    )
-
-
 def marks_by_key(session_ids, user_ids=None, fresh=False):
     """{(session_id, user_id): AttendanceMark} for the sessions (and people, if given).
 

@@ -6,26 +6,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from course.extensions import db
-from course.modules.accounts.models import CohortMember, Role, User
+from course.modules.accounts.services import cohort_trainers
 from course.modules.journal.models import JournalComment, JournalEntry
 from course.modules.journal.services import visible_to_trainer
 from course.modules.notifications.services import notify
 from course.timeutil import to_utc, utcnow
-
-
-def cohort_trainers(cohort_id):
-    """The trainers of a cohort."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(
-                CohortMember.cohort_id == cohort_id,
-                User.role == Role.TRAINER,
-                User.active.is_(True),
-            )
-        )
-    )
 
 
 def share_with_trainers(entry, cohort_id, until=None):

@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -211,9 +212,13 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, server, request):
-    """A fresh tab on the site (signed out), 1280x800, UK locale and time zone."""
+@contextmanager
+def _tab(browser, server, request, name):
+    """A fresh tab on the site (signed out), 1280x800, UK locale and time zone.
+
+    When the test fails: a full-page screenshot to screenshots/failures/<test>[-name].png and
+    what the server logged meanwhile. When it passes: fail it if a page was never checked.
+    """
     context = browser.new_context(
         base_url=server.url,
         locale="en-GB",
@@ -234,8 +239,8 @@ def page(browser, server, request):
             print(f"The server logged during the test:\n{server.log_since(log_start)}")
             failures = SCREENSHOTS / "failures"
             failures.mkdir(parents=True, exist_ok=True)
-            name = re.sub(r"[^\w.-]+", "_", request.node.name)
-            tab.screenshot(path=str(failures / f"{name}.png"), full_page=True)
+            shot = re.sub(r"[^\w.-]+", "_", request.node.name) + (f"-{name}" if name else "")
+            tab.screenshot(path=str(failures / f"{shot}.png"), full_page=True)
         unchecked = unchecked_pages(tab)
     finally:
         context.close()
@@ -244,3 +249,17 @@ def page(browser, server, request):
             "These pages were loaded but never checked with check_page() "
             f"(axe, reflow, console): {', '.join(unchecked)}"
         )
+
+
+@pytest.fixture
+def page(browser, server, request):
+    """A fresh tab on the site (signed out), 1280x800, UK locale and time zone."""
+    with _tab(browser, server, request, None) as tab:
+        yield tab
+
+
+@pytest.fixture
+def other_page(browser, server, request):
+    """A second person's tab, with its own cookies: for journeys where two people take turns."""
+    with _tab(browser, server, request, "other") as tab:
+        yield tab

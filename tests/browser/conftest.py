@@ -20,7 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import create_engine, delete, select, text, update
 
 from tests.browser.journey import PASSWORD, SCREENSHOTS, unchecked_pages, watch
 
@@ -97,6 +97,36 @@ class Server:
                     .values(
                         created_at=utcnow() - timedelta(days=2),
                         last_seen_at=utcnow() - timedelta(days=2),
+                    )
+                )
+        finally:
+            engine.dispose()
+
+    def clear_register(self, number):
+        """Take the demo cohort's session `number` back to before its register was taken.
+
+        The marks the trainers made go; apologies people sent in advance stay. The demo marks
+        every past register, so this gives a journey people still to mark.
+        """
+        from course.modules.accounts.models import Cohort
+        from course.modules.attendance.models import AttendanceMark
+        from course.modules.programme.models import CourseSession
+
+        engine = create_engine(_psycopg(self.database_url))
+        try:
+            with engine.begin() as connection:
+                session_id = connection.scalar(
+                    select(CourseSession.id)
+                    .join(Cohort, Cohort.id == CourseSession.cohort_id)
+                    .where(Cohort.name.like("Demo Borough %"), CourseSession.number == number)
+                    .order_by(Cohort.id)
+                    .limit(1)
+                )
+                assert session_id, f"no session {number} in the demo cohort"
+                connection.execute(
+                    delete(AttendanceMark).where(
+                        AttendanceMark.session_id == session_id,
+                        AttendanceMark.marked_by_id != AttendanceMark.user_id,
                     )
                 )
         finally:

@@ -50,6 +50,7 @@ def test_senior_manager_responds_to_a_theme_and_its_raiser_sees_the_response(pag
 
     page.get_by_role("link", name="Respond to a theme").click()
     check_page(page)
+    expect(main_menu(page).locator("[aria-current=page]")).to_have_text("Barrier overview")
     page.get_by_role("button", name="Record this response").click()  # nothing filled in
     check_page(page)
     expect(page.get_by_role("alert")).to_contain_text("Say what will be done")

@@ -119,6 +119,7 @@ def test_trainer_reads_a_shared_entry_and_gives_feedback(page, other_page):
     row.get_by_role("link", name="What containment asks of me").click()
     check_page(page)
     expect(page.get_by_text("I notice I rush to actions.")).to_be_visible()
+    expect(main_menu(page).locator("[aria-current=page]")).to_have_text("Shared reflections")
     page.get_by_role("button", name="Send feedback").click()  # nothing written yet
     check_page(page)
     expect(page.get_by_role("alert")).to_contain_text("Write your feedback")

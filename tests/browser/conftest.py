@@ -14,12 +14,13 @@ import sys
 import time
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import create_engine, delete, select, text, update
 
 from tests.browser.journey import PASSWORD, SCREENSHOTS, unchecked_pages, watch
 
@@ -96,6 +97,36 @@ class Server:
                     .values(
                         created_at=utcnow() - timedelta(days=2),
                         last_seen_at=utcnow() - timedelta(days=2),
+                    )
+                )
+        finally:
+            engine.dispose()
+
+    def clear_register(self, number):
+        """Take the demo cohort's session `number` back to before its register was taken.
+
+        The marks the trainers made go; apologies people sent in advance stay. The demo marks
+        every past register, so this gives a journey people still to mark.
+        """
+        from course.modules.accounts.models import Cohort
+        from course.modules.attendance.models import AttendanceMark
+        from course.modules.programme.models import CourseSession
+
+        engine = create_engine(_psycopg(self.database_url))
+        try:
+            with engine.begin() as connection:
+                session_id = connection.scalar(
+                    select(CourseSession.id)
+                    .join(Cohort, Cohort.id == CourseSession.cohort_id)
+                    .where(Cohort.name.like("Demo Borough %"), CourseSession.number == number)
+                    .order_by(Cohort.id)
+                    .limit(1)
+                )
+                assert session_id, f"no session {number} in the demo cohort"
+                connection.execute(
+                    delete(AttendanceMark).where(
+                        AttendanceMark.session_id == session_id,
+                        AttendanceMark.marked_by_id != AttendanceMark.user_id,
                     )
                 )
         finally:
@@ -211,9 +242,13 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, server, request):
-    """A fresh tab on the site (signed out), 1280x800, UK locale and time zone."""
+@contextmanager
+def _tab(browser, server, request, name):
+    """A fresh tab on the site (signed out), 1280x800, UK locale and time zone.
+
+    When the test fails: a full-page screenshot to screenshots/failures/<test>[-name].png and
+    what the server logged meanwhile. When it passes: fail it if a page was never checked.
+    """
     context = browser.new_context(
         base_url=server.url,
         locale="en-GB",
@@ -234,8 +269,8 @@ def page(browser, server, request):
             print(f"The server logged during the test:\n{server.log_since(log_start)}")
             failures = SCREENSHOTS / "failures"
             failures.mkdir(parents=True, exist_ok=True)
-            name = re.sub(r"[^\w.-]+", "_", request.node.name)
-            tab.screenshot(path=str(failures / f"{name}.png"), full_page=True)
+            shot = re.sub(r"[^\w.-]+", "_", request.node.name) + (f"-{name}" if name else "")
+            tab.screenshot(path=str(failures / f"{shot}.png"), full_page=True)
         unchecked = unchecked_pages(tab)
     finally:
         context.close()
@@ -244,3 +279,17 @@ def page(browser, server, request):
             "These pages were loaded but never checked with check_page() "
             f"(axe, reflow, console): {', '.join(unchecked)}"
         )
+
+
+@pytest.fixture
+def page(browser, server, request):
+    """A fresh tab on the site (signed out), 1280x800, UK locale and time zone."""
+    with _tab(browser, server, request, None) as tab:
+        yield tab
+
+
+@pytest.fixture
+def other_page(browser, server, request):
+    """A second person's tab, with its own cookies: for journeys where two people take turns."""
+    with _tab(browser, server, request, "other") as tab:
+        yield tab

@@ -60,15 +60,15 @@ def watch(page):
     """Start recording a tab's page loads and console errors (the `page` fixture does this)."""
     record = _RECORDS[page] = PageRecord()
 
-    def on_navigated(frame):
-        if frame == page.main_frame:
-            record.loaded(frame.url)
+    def on_document(_page):
+        # A new document, not history.replaceState (the journal's autosave moves the address).
+        record.loaded(page.url)
 
     def on_console(message):
         if message.type == "error":
             record.errors.append((message.text, message.location.get("url", "")))
 
-    page.on("framenavigated", on_navigated)
+    page.on("domcontentloaded", on_document)
     page.on("console", on_console)
     page.on("pageerror", lambda error: record.errors.append((f"script error: {error}", "")))
     return record

@@ -37,41 +37,42 @@ def _trainer_presentation(presentation_id):
     return queries.get_presentation_or_404(presentation_id, current_user)
 
 
-@bp.post("/<int:presentation_id>/confirm")
-@role_required(Role.TRAINER)
-def confirm(presentation_id):
-    """Confirm a reserve (or reinstate a withdrawn sign-up) into a free slot."""
+def _rota_action(presentation_id, action, success):
+    """Run a trainer's action on a sign-up, say how it went, and go back to the rota."""
     presentation = _trainer_presentation(presentation_id)
     number, name = presentation.course_session.number, presentation.presenter.name
     if EmptyForm().validate_on_submit():
         try:
-            trainer_actions.confirm(presentation)
+            promoted = action(presentation)
         except services.RotaError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
+            flash(success.format(name=name, number=number), "success")
+            _announce(promoted)
             db.session.commit()
-            flash(f"Confirmed {name} for session {number}.", "success")
     return _back_to_rota(number)
+
+
+@bp.post("/<int:presentation_id>/confirm")
+@role_required(Role.TRAINER)
+def confirm(presentation_id):
+    """Confirm a reserve (or reinstate a withdrawn sign-up) into a free slot."""
+
+    def action(presentation):
+        trainer_actions.confirm(presentation)
+        return []
+
+    return _rota_action(presentation_id, action, "Confirmed {name} for session {number}.")
 
 
 @bp.post("/<int:presentation_id>/cancel")
 @role_required(Role.TRAINER)
 def cancel(presentation_id):
     """Cancel a sign-up at any time; the first reserve moves up."""
-    presentation = _trainer_presentation(presentation_id)
-    number, name = presentation.course_session.number, presentation.presenter.name
-    if EmptyForm().validate_on_submit():
-        try:
-            promoted = trainer_actions.cancel(presentation)
-        except services.RotaError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            flash(f"Cancelled {name}'s sign-up for session {number}.", "success")
-            _announce(promoted)
-            db.session.commit()
-    return _back_to_rota(number)
+    return _rota_action(
+        presentation_id, trainer_actions.cancel, "Cancelled {name}'s sign-up for session {number}."
+    )
 
 
 @bp.post("/<int:presentation_id>/move")
@@ -108,18 +109,12 @@ def move(presentation_id):
 @role_required(Role.TRAINER)
 def mark_given(presentation_id):
     """Record that a confirmed presentation was given."""
-    presentation = _trainer_presentation(presentation_id)
-    number, name = presentation.course_session.number, presentation.presenter.name
-    if EmptyForm().validate_on_submit():
-        try:
-            trainer_actions.mark_given(presentation)
-        except services.RotaError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"Marked {name}'s presentation as given.", "success")
-    return _back_to_rota(number)
+
+    def action(presentation):
+        trainer_actions.mark_given(presentation)
+        return []
+
+    return _rota_action(presentation_id, action, "Marked {name}'s presentation as given.")
 
 
 def _role_choices(cohort_id):

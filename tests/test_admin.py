@@ -133,23 +133,14 @@ def test_users_list_searches_and_filters(make_user, login, cohort):
 
 
 def test_users_list_makes_the_same_queries_for_36_and_360(
-    app, make_user, login, cohort, count_queries
+    make_user, login, cohort, count_queries, add_participants
 ):
     client = _admin(make_user, login)
 
-    def add(n):
-        with app.app_context():
-            for i in range(n):
-                user = User(email=f"bulk{n}-{i}@example.org", name=f"Bulk {i}", role="participant")
-                db.session.add(user)
-                db.session.flush()
-                db.session.add(CohortMember(cohort_id=cohort, user_id=user.id))
-            db.session.commit()
-
-    add(36)
+    add_participants(cohort, 36)
     with count_queries() as small:
         assert client.get("/admin/users").status_code == 200
-    add(324)
+    add_participants(cohort, 324)
     with count_queries() as large:
         assert client.get("/admin/users").status_code == 200
     assert len(small) == len(large)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from course.extensions import db
-from course.modules.accounts.models import Cohort, CohortMember, Role, User
+from course.modules.accounts.models import Cohort, Role
 from course.modules.programme.models import CourseSession
 from course.modules.programme.services import create_programme, monthly_dates
 from course.timeutil import format_datetime, to_utc, utcnow
@@ -152,24 +152,15 @@ def test_participants_cannot_edit_sessions(app, make_user, login, cohort):
 
 
 def test_programme_page_makes_the_same_queries_for_36_and_360(
-    app, make_user, login, cohort, count_queries
+    make_user, login, cohort, count_queries, add_participants
 ):
     client = login(make_user(cohort_id=cohort))
 
-    def add(n, start):
-        with app.app_context():
-            for i in range(start, start + n):
-                user = User(email=f"m{i}@example.org", name=f"M {i}", role="participant")
-                db.session.add(user)
-                db.session.flush()
-                db.session.add(CohortMember(cohort_id=cohort, user_id=user.id))
-            db.session.commit()
-
-    add(35, 0)
+    add_participants(cohort, 35)
     with count_queries() as small:
         client.get("/programme/")
         client.get("/")
-    add(324, 100)
+    add_participants(cohort, 324)
     with count_queries() as large:
         client.get("/programme/")
         client.get("/")

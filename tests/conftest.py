@@ -16,6 +16,7 @@ from course.modules.programme.services import create_programme
 from course.timeutil import london_today
 
 PASSWORD = "a long enough test passphrase"
+pytest_plugins = ["tests.crawl_support"]  # demo_client: the demo cohort, signed in as a role
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 

@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from course.fields import chosen_id
 from course.modules.barriers.models import ResponseStatus
 from course.modules.barriers.themes import THEME_CHOICES
 
@@ -70,7 +71,7 @@ class MergeForm(FlaskForm):
 
     target_id = SelectField(
         "It says the same as",
-        coerce=int,
+        coerce=chosen_id,
         validators=[DataRequired("Choose the barrier it duplicates")],
     )
 
@@ -104,7 +105,9 @@ class LogAloudForm(FlaskForm):
         ],
     )
     session_id = SelectField(
-        "Session", coerce=int, validators=[DataRequired("Choose the session it was raised in")]
+        "Session",
+        coerce=chosen_id,
+        validators=[DataRequired("Choose the session it was raised in")],
     )
     excerpt = TextAreaField(
         "Excerpt for quotation",

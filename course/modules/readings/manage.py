@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from course import audit
 from course.extensions import db
+from course.fields import with_placeholder
 from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import Cohort, Role
 from course.modules.readings import lists
@@ -139,7 +140,7 @@ def session_list(session_id):
     links = readings_for_sessions([course_session.id])[course_session.id]
     form = AddToSessionForm()
     on_list = {link.reading_id for link in links}
-    form.reading.choices = [(0, "Choose a reading")] + [
+    readings = [
         (r.id, f"{r.authors} ({r.year or 'n.d.'}) {r.title}"[:160])
         for r in db.session.scalars(
             select(Reading)
@@ -148,6 +149,7 @@ def session_list(session_id):
         )
         if r.id not in on_list
     ]
+    form.reading.choices = with_placeholder("Choose a reading", readings)
     if form.validate_on_submit():
         link = lists.add(course_session, form.reading.data, form.kind.data == "required")
         audit.record(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from course import cli, errors, security, timeutil
+from course import cli, compression, errors, security, timeutil
 from course.extensions import csrf, db, login_manager, migrate
 from course.modules import BLUEPRINTS
 
@@ -44,6 +44,22 @@ DEFAULTS = dict(
     MAIL_USERNAME=None,
     MAIL_PASSWORD=None,
     MAIL_FROM="course@localhost",
+    # Text is compressed when the site serves it directly (behind a proxy, the proxy may do it).
+    COMPRESS_MIMETYPES=[
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "image/svg+xml",
+        "text/calendar",
+        "text/csv",
+        "text/markdown",
+        "text/plain",
+    ],
+    COMPRESS_ALGORITHM=["br", "gzip"],
+    COMPRESS_ALGORITHM_STREAMING=["br", "gzip"],  # static files; browsers send br only over HTTPS
+    COMPRESS_MIN_SIZE=500,
 )
 
 
@@ -74,6 +90,7 @@ def create_app(test_config=None):
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    compression.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     timeutil.init_app(app)

@@ -1,8 +1,11 @@
 """Apologies, catch-up, each role's attendance page, the matrix export, panels and the demo."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from course.audit import AuditEvent
@@ -415,11 +418,30 @@ def test_matrix_export_is_csv_for_excel_and_is_audited(
     response = login(trainers[0]).get("/attendance/matrix.csv")
     assert response.data.startswith(b"\xef\xbb\xbf")
     assert response.headers["Content-Disposition"] == 'attachment; filename="attendance-matrix.csv"'
-    lines = response.data.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Name,Group,Team,Session 1,Session 2,")
-    assert lines[1].startswith("Zoë Zielinski,Participant,,")
-    assert "Apologies (Court or statutory duty); catch-up to do" in lines[1]
-    assert "Present, Late and Left early count as attended." in lines[-1]
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["Name", "Group", "Team", "Session 1", "Session 2"]
+    assert rows[1][:3] == ["Zoë Zielinski", "Participant", ""]
+    assert "Apologies (Court or statutory duty); catch-up to do" in rows[1]
+    # The table and nothing else: a note under the data would be read as one more person.
+    assert len(rows) == 1 + 1 and all(len(row) == len(rows[0]) for row in rows)
+
+
+def test_matrix_as_xlsx_opens_with_names_intact_and_typed_figures(
+    app, cohort, make_user, login, trainers, past
+):
+    make_user(cohort_id=cohort, name="Zoë Zielinski")
+    response = login(trainers[0]).get("/attendance/matrix.xlsx")
+    assert (
+        response.headers["Content-Disposition"] == 'attachment; filename="attendance-matrix.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = rows[0]
+    assert rows[1][0] == "Zoë Zielinski" and len(rows) == 2
+    assert isinstance(rows[1][header.index("Sessions held")], int)
+    assert rows[1][header.index("Two absences in a row")] == "No"
+    rate = sheet.cell(row=2, column=header.index("Rate over all sessions") + 1)
+    assert isinstance(rate.value, int | float) and rate.number_format == "0%"
     with app.app_context():
         event = db.session.scalar(
             select(AuditEvent).where(AuditEvent.action == "attendance_matrix_exported")

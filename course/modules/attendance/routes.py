@@ -15,6 +15,7 @@ from course.modules.attendance.register import register_history, save_register
 from course.modules.attendance.services import ATTENDED_RULE
 from course.modules.programme.services import cohort_sessions
 from course.permissions import current_cohort, get_course_session_or_404, role_required
+from course.spreadsheets import table_response
 from course.timeutil import london_today
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
@@ -120,28 +121,31 @@ def _flash_result(result):
         flash(f"{user.name} has now missed two sessions in a row.", "error")
 
 
-@bp.route("/<int:session_id>/register.csv")
+@bp.route("/<int:session_id>/register.csv", defaults={"format_": "csv"})
+@bp.route("/<int:session_id>/register.xlsx", defaults={"format_": "xlsx"})
 @role_required(Role.TRAINER)
-def export_register(session_id):
-    """One register as CSV; the export is audited."""
+def export_register(session_id, format_):
+    """One register as CSV or .xlsx; the export is audited."""
     course_session = get_course_session_or_404(session_id)
     people, _, marks = _register_parts(course_session)
     header, rows = exports.register_rows(course_session, people, marks)
-    audit.record("register_exported", course_session, people=len(people))
+    audit.record("register_exported", course_session, people=len(people), format=format_)
     db.session.commit()
-    return exports.csv_response(f"register-session-{course_session.number}.csv", header, rows)
+    stem = f"register-session-{course_session.number}"
+    return table_response(stem, header, rows, format_)
 
 
-@bp.route("/matrix.csv")
+@bp.route("/matrix.csv", defaults={"format_": "csv"})
+@bp.route("/matrix.xlsx", defaults={"format_": "xlsx"})
 @role_required(Role.TRAINER)
-def export_matrix():
-    """The cohort matrix as CSV; the export is audited."""
+def export_matrix(format_):
+    """The cohort matrix as CSV or .xlsx; the export is audited."""
     cohort = current_cohort()
     if cohort is None:
         abort(404)
     sessions = cohort_sessions(cohort.id)
     view = compliance.trainer_view(cohort, sessions)
     header, rows = exports.matrix_rows(sessions, view["rows"], london_today())
-    audit.record("attendance_matrix_exported", cohort, people=len(view["rows"]))
+    audit.record("attendance_matrix_exported", cohort, people=len(view["rows"]), format=format_)
     db.session.commit()
-    return exports.csv_response("attendance-matrix.csv", header, rows)
+    return table_response("attendance-matrix", header, rows, format_)

@@ -1,9 +1,6 @@
 """The senior view: suppressed figures, chart, quotations, CSV and print; and the responses."""
 
-import csv
-import io
-
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,6 +14,7 @@ from course.modules.barriers.overview import cohort_overview, parse_filters, quo
 from course.modules.barriers.routes import bp
 from course.modules.barriers.themes import STAGES, Theme, stage_label
 from course.permissions import cohort_ids_for, current_cohort_or_404, role_required
+from course.spreadsheets import table_response
 from course.timeutil import london_today, to_local
 
 VIEWER_ROLES = (Role.SENIOR_MANAGER, Role.EVALUATOR, Role.TRAINER)
@@ -67,40 +65,35 @@ def overview_print():
     return render_template("barriers/print.html", **context)
 
 
-@bp.route("/overview.csv")
+@bp.route("/overview.csv", defaults={"format_": "csv"})
+@bp.route("/overview.xlsx", defaults={"format_": "xlsx"})
 @role_required(*VIEWER_ROLES)
-def overview_csv():
-    """The suppressed figures under the chosen filters, as CSV."""
+def overview_csv(format_):
+    """The suppressed figures under the chosen filters, as CSV or .xlsx."""
     cohort = current_cohort_or_404()
     stage, theme = parse_filters(request.args)
     overview = cohort_overview(cohort.id, stage=stage, theme=theme)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["measure", "theme", "stage", "after release", "people"])
+    header = ["measure", "theme", "stage", "after release", "people"]
     measures = {"total": "all sessions", "stage": "by stage", "history": "over time"}
-    for (measure, theme_value, stage_number, release), figure in overview.figures():
-        writer.writerow(
-            [
-                measures[measure],
-                Theme(theme_value).label,
-                stage_label(stage_number) if stage_number else "",
-                to_local(release).strftime("%Y-%m-%d %H:%M") if release else "",
-                figure.as_text(overview.k),
-            ]
-        )
+    rows = [
+        [
+            measures[measure],
+            Theme(theme_value).label,
+            stage_label(stage_number) if stage_number else "",
+            to_local(release) if release else None,
+            figure.as_text(overview.k),
+        ]
+        for (measure, theme_value, stage_number, release), figure in overview.figures()
+    ]
     audit.record(
         "barrier_overview_exported",
         cohort,
         stage=stage or "",
         theme=theme.value if theme else "",
+        format=format_,
     )
     db.session.commit()
-    name = f"barrier-figures-{london_today():%Y-%m-%d}.csv"
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return table_response(f"barrier-figures-{london_today():%Y-%m-%d}", header, rows, format_)
 
 
 def get_response_or_404(response_id):

@@ -83,6 +83,12 @@ def index():
     )
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers and tools that ask for /favicon.ico get the site's icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.route("/healthz")
 def healthz():
     """Liveness: no database work."""

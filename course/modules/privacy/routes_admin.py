@@ -1,0 +1,1 @@
+"""Administrators: a data pack made for a person, and erasure."""

@@ -4,6 +4,8 @@ import click
 
 from course import crypto
 from course.modules.privacy import keys
+from course.modules.privacy.backup import BackupProblem, backup, restore, unreadable_values
+from course.modules.privacy.retention import apply_retention
 from course.modules.privacy.routes import bp
 
 
@@ -44,3 +46,43 @@ def _report(progress):
     click.echo(
         f"    {progress.table}.{progress.column}: {progress.rotated} of {progress.remaining}"
     )
+
+
+@bp.cli.command("apply-retention")
+@click.option("--dry-run", is_flag=True, help="Say what would be deleted, and change nothing.")
+def apply_retention_command(dry_run):
+    """Apply the retention schedule (safe to run nightly from cron)."""
+    report = apply_retention(dry_run=dry_run)
+    if dry_run:
+        click.echo("Dry run: nothing was changed.")
+    for line in report.lines:
+        click.echo(line)
+
+
+@bp.cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path):
+    """Write a consistent backup of the database while the site runs (not the keys)."""
+    try:
+        backup(path)
+    except BackupProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"Backed up to {path}. The encryption keys are not in it: back them up apart.")
+
+
+@bp.cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def restore_command(path):
+    """Restore a backup into the configured database, which must be empty."""
+    try:
+        restore(path)
+    except BackupProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"Restored {path}.")
+    unreadable = unreadable_values()
+    if unreadable:
+        raise click.ClickException(
+            f"{unreadable} encrypted values cannot be read with the configured keys: "
+            "configure the keys this backup was made with."
+        )
+    click.echo("Every encrypted text reads with the configured keys.")

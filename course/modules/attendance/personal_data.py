@@ -47,8 +47,12 @@ def export(user):
 
 
 def erase(user):
-    """Keep the marks (cohort rates stay true) without remarks; delete catch-up reflections."""
+    """Keep the marks and catch-ups (rates stay true) without remarks or reflections."""
     db.session.execute(
         update(AttendanceMark).where(AttendanceMark.user_id == user.id).values(note=None)
     )
-    db.session.execute(update(CatchUp).where(CatchUp.user_id == user.id).values(reflection=None))
+    db.session.execute(  # "" rather than NULL: a sent catch-up keeps counting as sent
+        update(CatchUp)
+        .where(CatchUp.user_id == user.id, CatchUp.reflection.is_not(None))
+        .values(reflection="")
+    )

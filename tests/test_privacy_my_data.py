@@ -21,7 +21,7 @@ from course.modules.notifications.services import notify
 from course.modules.privacy.services import DATA_PACK_KIND
 from course.modules.programme.models import CourseSession
 from course.timeutil import utcnow
-from tests.conftest import Auth, form_token
+from tests.conftest import PASSWORD, Auth, form_token
 
 
 @pytest.fixture
@@ -174,3 +174,49 @@ def test_a_pack_link_expires(app, two_people, make_user, login):
         response = client.post(address, data={"csrf_token": form_token(client, address)})
         assert response.status_code == 410
         assert response.mimetype == "text/html"
+
+
+def deactivate(app, make_user, person):
+    """An administrator deactivates the account (audited, as the admin page does)."""
+    client = app.test_client()
+    Auth(client).login(make_user(Role.ADMIN))
+    token = form_token(client, f"/admin/users/{person.id}/edit")
+    assert (
+        client.post(f"/admin/users/{person.id}/deactivate", data={"csrf_token": token}).status_code
+        == 302
+    )
+
+
+def leaver_post(app, email, password=PASSWORD):
+    """Post the leavers' download form."""
+    client = app.test_client()
+    token = form_token(client, "/leaving/my-data")
+    return client.post(
+        "/leaving/my-data", data={"email": email, "password": password, "csrf_token": token}
+    )
+
+
+def test_a_deactivated_person_can_download_their_data_for_the_set_period(
+    app, two_people, make_user
+):
+    ann, bea = two_people
+    app.config["COURSE_LEAVER_EXPORT_DAYS"] = 30
+    assert "Left the programme?" in app.test_client().get("/login").get_data(as_text=True)
+    assert leaver_post(app, bea.email).status_code == 400  # still active: sign in instead
+    deactivate(app, make_user, ann)
+    wrong = leaver_post(app, ann.email, "not the password")
+    assert wrong.status_code == 400 and "do not open a closed account" in wrong.get_data(
+        as_text=True
+    )
+    data, _, everything = open_pack(leaver_post(app, ann.email))
+    assert data["sections"]["journal"]["records"][0]["body"] == "My lighthouse reflection"
+    assert "windmill" not in everything
+    with time_machine.travel(utcnow() + timedelta(days=31)):
+        assert leaver_post(app, ann.email).status_code == 400
+
+
+def test_without_the_setting_leavers_cannot_download(app, two_people, make_user):
+    ann, _ = two_people
+    deactivate(app, make_user, ann)
+    assert app.test_client().get("/leaving/my-data").status_code == 404
+    assert "Left the programme?" not in app.test_client().get("/login").get_data(as_text=True)

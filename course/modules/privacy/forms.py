@@ -1,7 +1,7 @@
 """The erasure form: the person's email typed in full, and the reason."""
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -19,3 +19,10 @@ class ErasureForm(FlaskForm):
             Length(max=500, message="Keep the reason under 500 characters"),
         ],
     )
+
+
+class LeaverForm(FlaskForm):
+    """A closed account's email and password, to download its data."""
+
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password")])

@@ -1,12 +1,15 @@
 """The privacy page, and my data: the pack from the account page or from a one-time link."""
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from course import audit
 from course.extensions import db
 from course.modules.accounts.forms import EmptyForm
+from course.modules.accounts.services import SignInRefused
 from course.modules.privacy import services
+from course.modules.privacy.forms import LeaverForm
+from course.modules.privacy.leavers import leaver_for
 from course.modules.privacy.pack import build_pack, pack_filename
 from course.modules.privacy.policy import privacy_facts
 
@@ -19,10 +22,11 @@ def policy():
     return render_template("privacy/policy.html", facts=privacy_facts(current_app.config))
 
 
-def _send_pack(how):
-    """The signed-in person's pack as a download; audited, never its content."""
-    data = build_pack(current_user)
-    audit.record("data_pack_downloaded", current_user, how=how)
+def _send_pack(how, person=None):
+    """The person's (by default the signed-in person's) pack as a download; audited."""
+    person = person or current_user
+    data = build_pack(person)
+    audit.record("data_pack_downloaded", person, actor=person, how=how)
     db.session.commit()
     return Response(
         data,
@@ -57,3 +61,22 @@ def pack_link(token):
     return render_template("privacy/pack_link.html", link=link, usable=usable, form=form), (
         200 if usable else 410
     )
+
+
+@bp.route("/leaving/my-data", methods=["GET", "POST"])
+def leaver_download():
+    """A closed account downloads its data for a while after leaving, if the setting allows."""
+    days = current_app.config["COURSE_LEAVER_EXPORT_DAYS"]
+    if not days:
+        abort(404)
+    form = LeaverForm()
+    refused = None
+    if form.validate_on_submit():
+        try:
+            person = leaver_for(form.email.data, form.password.data)
+        except SignInRefused as error:
+            refused = error
+        else:
+            return _send_pack("after leaving", person)
+    status = 429 if refused and refused.throttled else (400 if request.method == "POST" else 200)
+    return render_template("privacy/leaver.html", form=form, refused=refused, days=days), status

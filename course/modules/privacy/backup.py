@@ -8,7 +8,7 @@ encrypted text cannot be read by anyone.
 import os
 import shutil
 import sqlite3
-import subprocess  # noqa: S404 - runs pg_dump / pg_restore with fixed arguments, no shell
+import subprocess  # noqa: S404  # nosec B404 - pg_dump and pg_restore, fixed arguments, no shell
 from pathlib import Path
 
 from sqlalchemy import Text, inspect, select, type_coerce
@@ -47,7 +47,7 @@ def backup(path):
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
         raise BackupProblem("pg_dump is not installed; install the PostgreSQL client tools.")
-    subprocess.run(  # noqa: S603
+    subprocess.run(  # noqa: S603  # nosec B603
         [pg_dump, "--format=custom", "--no-owner", f"--file={path}", _libpq_url()], check=True
     )
 
@@ -76,7 +76,7 @@ def restore(path):
     pg_restore = shutil.which("pg_restore")
     if pg_restore is None:
         raise BackupProblem("pg_restore is not installed; install the PostgreSQL client tools.")
-    subprocess.run(  # noqa: S603
+    subprocess.run(  # noqa: S603  # nosec B603
         [pg_restore, "--no-owner", "--exit-on-error", f"--dbname={_libpq_url()}", str(path)],
         check=True,
     )

@@ -17,6 +17,8 @@ from course.timeutil import london_today
 
 PASSWORD = "a long enough test passphrase"
 pytest_plugins = ["tests.crawl_support"]  # demo_client: the demo cohort, signed in as a role
+# A fixed key for the encrypted columns (course/crypto.py); never used outside the tests.
+TEST_ENCRYPTION_KEY = "dGVzdC1rZXktZm9yLWVuY3J5cHRlZC1jb2x1bW5zLTE="
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 
@@ -75,6 +77,7 @@ def app(tmp_path, postgres_url):
         {
             "TESTING": True,
             "SECRET_KEY": "test",
+            "COURSE_ENCRYPTION_KEYS": [TEST_ENCRYPTION_KEY],
             "SQLALCHEMY_DATABASE_URI": url,
             "COURSE_ARGON2_TIME_COST": 1,
             "COURSE_ARGON2_MEMORY_COST": 64,

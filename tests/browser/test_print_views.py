@@ -1,6 +1,6 @@
 """Printable pages fit a narrow page and load nothing that is missing (the icon included)."""
 
-from tests.browser.journey import ACCOUNTS, check_page, sign_in, visit
+from tests.browser.journey import ACCOUNTS, sign_in, visit
 
 OVERFLOW = """() => [...document.querySelectorAll('table')]
   .filter(t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1)

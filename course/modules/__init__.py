@@ -19,6 +19,8 @@ from course.modules.programme import home
 from course.modules.programme import routes as programme
 from course.modules.readings import models as _readings_models  # noqa: F401, E402
 from course.modules.readings import routes as readings
+from course.modules.supervision import models as _supervision_models  # noqa: F401, E402
+from course.modules.supervision import routes as supervision
 
 BLUEPRINTS = [
     home.bp,
@@ -32,4 +34,5 @@ BLUEPRINTS = [
     barriers.bp,
     calendar.bp,
     notifications.bp,
+    supervision.bp,
 ]

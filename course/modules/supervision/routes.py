@@ -61,7 +61,7 @@ def supervisees():
     """Everyone I supervise, including those I no longer do."""
     return render_template(
         "supervision/supervisees.html",
-        current=supervisees_of(current_user),
+        supervised_now=supervisees_of(current_user),
         archived=supervisees_of(current_user, archived=True),
     )
 

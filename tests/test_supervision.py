@@ -51,7 +51,9 @@ def test_participant_records_a_supervision_sees_prompts_and_reviews_the_action_n
     )
     assert response.status_code == 302
     with app.app_context():
-        supervisee_id = db.session.scalar(select(Supervisee.id).where(Supervisee.label == "SW1"))
+        supervisee = db.session.scalar(select(Supervisee))
+        assert supervisee.label == "SW1"
+        supervisee_id = supervisee.id
     new = f"/supervision/supervisees/{supervisee_id}/records/new"
 
     # A record with an action that has no date and a decision without a rationale: prompts.

@@ -2,6 +2,7 @@
 the logs, and the evaluator's figures only over at least K managers."""
 
 import logging
+import os
 from datetime import date
 
 import pytest
@@ -164,3 +165,14 @@ def test_saving_a_record_writes_none_of_its_text_to_the_log(app, owned, login, c
 
         details = db.session.scalars(select(AuditEvent.detail)).all()
         assert details and not any(NOTE in (d or "") or LABEL in (d or "") for d in details)
+
+
+@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="reads the SQLite file")
+def test_the_database_file_holds_no_label_or_note_in_clear(app, owned, tmp_path):
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # checkpoint: everything written is in the files
+    stored = b"".join(path.read_bytes() for path in tmp_path.glob("test.sqlite*"))
+    assert stored, "the test database should be a file"
+    assert NOTE.encode() not in stored and LABEL.encode() not in stored
+    assert b"Book a debrief" not in stored

@@ -15,16 +15,17 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course.crypto import EncryptedText
 from course.extensions import db
 from course.timeutil import UTCDateTime, utcnow
 
-# Sensitive free text (DESIGN.md rule 9): one name, so the encrypted column type is one change.
-SecretText = Text
+# Every free-text column is encrypted at rest (DESIGN.md rule 9), the label too: SQL cannot
+# compare or sort these, so uniqueness and order of labels are kept in Python (services.py).
+SecretText = EncryptedText
 
 POLICIES = {
     "lga": "LGA standard (newly qualified: weekly for 6 weeks, fortnightly to 6 months, then "
@@ -71,7 +72,7 @@ class Supervisee(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     manager_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    label: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(SecretText)
     newly_qualified: Mapped[bool] = mapped_column(Boolean, default=False)
     # For a newly qualified worker: when they started in post, which the LGA schedule counts from.
     started_on: Mapped[date | None] = mapped_column(Date)
@@ -80,9 +81,7 @@ class Supervisee(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
-        UniqueConstraint("manager_id", "label"),
         CheckConstraint(f"policy IN {_in(POLICIES)}", name="policy_known"),
-        CheckConstraint("length(label) > 0", name="label_given"),
         Index("ix_supervisee_manager", "manager_id", "archived_at"),
     )
 

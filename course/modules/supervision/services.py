@@ -41,17 +41,14 @@ def manager_only(view):
 
 
 def supervisees_of(manager, archived=False):
-    """The manager's supervisees, current (or archived), by label."""
+    """The manager's supervisees, current (or archived), by label (sorted here: it is encrypted)."""
     condition = (
         Supervisee.archived_at.is_not(None) if archived else Supervisee.archived_at.is_(None)
     )
-    return list(
-        db.session.scalars(
-            select(Supervisee)
-            .where(Supervisee.manager_id == manager.id, condition)
-            .order_by(func.lower(Supervisee.label))
-        )
+    supervisees = db.session.scalars(
+        select(Supervisee).where(Supervisee.manager_id == manager.id, condition)
     )
+    return sorted(supervisees, key=lambda s: (s.label.lower(), s.id))
 
 
 def get_supervisee_or_404(supervisee_id, manager):
@@ -67,14 +64,12 @@ def get_supervisee_or_404(supervisee_id, manager):
 
 
 def label_taken(manager, label, except_id=None):
-    """Whether the manager already uses this label (ignoring case)."""
-    statement = select(Supervisee.id).where(
-        Supervisee.manager_id == manager.id,
-        func.lower(Supervisee.label) == label.lower(),
+    """Whether the manager already uses this label (ignoring case; compared here, as the
+    label is encrypted)."""
+    labels = db.session.execute(
+        select(Supervisee.id, Supervisee.label).where(Supervisee.manager_id == manager.id)
     )
-    if except_id is not None:
-        statement = statement.where(Supervisee.id != except_id)
-    return db.session.scalar(statement) is not None
+    return any(other.lower() == label.lower() for id_, other in labels if id_ != except_id)
 
 
 def with_details(statement):

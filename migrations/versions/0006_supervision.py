@@ -1,8 +1,12 @@
-"""supervision log: supervisees, records, actions, drafts; journal entries linked to a supervision
+"""supervision log: supervisees, records, decisions, actions, reviews, drafts, figures released;
+journal entries and drafts may link to a supervision record
 
-Revision ID: 0005_supervision
-Revises: 0004
-Create Date: 2026-11-29 20:26:27.817384
+Free text (labels and notes) is stored encrypted by the models (course.crypto.EncryptedText);
+the tables are new, so there is nothing to encrypt in place.
+
+Revision ID: 0006_supervision
+Revises: 0005_privacy
+Create Date: 2026-11-29 20:41:31.857678
 
 """
 
@@ -10,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0005_supervision"
-down_revision = "0004"
+revision = "0006_supervision"
+down_revision = "0005_privacy"
 branch_labels = None
 depends_on = None
 
@@ -22,7 +26,7 @@ def upgrade():
         "supervisee",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("manager_id", sa.Integer(), nullable=False),
-        sa.Column("label", sa.String(length=60), nullable=False),
+        sa.Column("label", sa.Text(), nullable=False),
         sa.Column("newly_qualified", sa.Boolean(), nullable=False),
         sa.Column("started_on", sa.Date(), nullable=True),
         sa.Column("policy", sa.String(length=20), nullable=False),
@@ -32,7 +36,6 @@ def upgrade():
             "policy IN ('lga', 'weekly', 'fortnightly', 'monthly')",
             name=op.f("ck_supervisee_policy_known"),
         ),
-        sa.CheckConstraint("length(label) > 0", name=op.f("ck_supervisee_label_given")),
         sa.ForeignKeyConstraint(
             ["manager_id"],
             ["user.id"],
@@ -40,7 +43,6 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_supervisee")),
-        sa.UniqueConstraint("manager_id", "label", name=op.f("uq_supervisee_manager_id_label")),
     )
     with op.batch_alter_table("supervisee", schema=None) as batch_op:
         batch_op.create_index("ix_supervisee_manager", ["manager_id", "archived_at"], unique=False)

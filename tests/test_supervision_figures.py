@@ -108,3 +108,36 @@ def test_nobody_else_finds_the_figures(app, cohort, make_user, login, role):
     assert (
         client.post("/supervision/figures/release", data={"csrf_token": token}).status_code == 404
     )
+
+
+def test_the_demo_has_logs_with_unclear_and_overdue_actions_and_figures_to_show(app):
+    from datetime import date
+
+    from sqlalchemy import func
+
+    from course.demo import seed_demo
+    from course.modules.supervision.models import SupervisionAction, SupervisionRecord
+
+    today = date(2026, 3, 10)
+    with app.app_context():
+        demo = seed_demo("a long enough demo passphrase", today=today)
+        managers = db.session.scalar(
+            select(func.count(func.distinct(SupervisionRecord.manager_id)))
+        )
+        unclear = db.session.scalar(
+            select(func.count()).where(
+                SupervisionAction.owner.is_(None) | SupervisionAction.due_on.is_(None)
+            )
+        )
+        overdue = db.session.scalar(
+            select(func.count()).where(
+                SupervisionAction.status == "open", SupervisionAction.due_on < today
+            )
+        )
+        prompted = db.session.scalar(
+            select(func.count()).where(SupervisionRecord.clarity_prompts > 0)
+        )
+        stages = cohort_figures(demo.cohort.id)
+    assert managers == 9 and unclear > 0 and overdue > 0 and prompted > 0
+    assert stages[0].shown and stages[1].shown and not stages[2].shown
+    assert 0 < stages[1].clear_actions < 1

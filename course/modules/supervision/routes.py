@@ -15,6 +15,7 @@ from course.modules.supervision import (  # noqa: F401 - each adds its pages to 
     routes_links,
     routes_records,
 )
+from course.modules.supervision.aggregates import k_threshold
 from course.modules.supervision.blueprint import bp
 from course.modules.supervision.forms import SuperviseeForm
 from course.modules.supervision.glance import coverage_chart, due_table, habits, programme_months
@@ -52,6 +53,7 @@ def index():
         total=total,
         chart=coverage_chart(coverage),
         drafts=drafts_of(current_user),
+        k=k_threshold(),
     )
 
 

@@ -11,7 +11,13 @@ from course.extensions import db
 from course.modules.accounts.models import Role
 from course.modules.journal.models import JournalEntry
 from course.modules.supervision.models import Supervisee, SupervisionAction, SupervisionRecord
-from course.modules.supervision.personal_data import erase_personal_data, personal_data
+from course.modules.supervision.personal_data import (
+    after_cohort_holders,
+    delete_after_cohort,
+    erase_personal_data,
+    export,
+    personal_data,
+)
 from course.modules.supervision.schedule import due_state, on_time
 
 
@@ -116,10 +122,27 @@ def test_the_personal_data_holds_the_log_and_erasure_deletes_it(app, manager, re
         record = data["records"][0]
         assert record["parts"]["reflection"] == "We feel stuck"
         assert record["actions"][0]["what"] == "Joint visit"
+        sections = {section.key: section for section in export(manager)}
+        assert sections["supervision_records"].records[0]["decisions"] == [
+            {"what": "Hold the plan", "rationale": "Nothing new"}
+        ]
         erase_personal_data(manager)
         db.session.commit()
         for model in (Supervisee, SupervisionRecord, SupervisionAction):
             assert db.session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_retention_finds_and_deletes_only_the_logs_of_the_people_named(
+    app, cohort, make_user, manager, record_id
+):
+    other = make_user(Role.PARTICIPANT, cohort_id=cohort)
+    add_record(app, other, add_supervisee(app, other, label="Theirs"), date(2026, 3, 3))
+    with app.app_context():
+        assert after_cohort_holders([manager.id]) == {manager.id}
+        assert delete_after_cohort([manager.id]) == 1
+        db.session.commit()
+        managers = db.session.scalars(select(SupervisionRecord.manager_id)).all()
+        assert managers == [other.id]
 
 
 def test_the_lga_schedule_for_a_newly_qualified_worker():

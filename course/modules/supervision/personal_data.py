@@ -2,10 +2,14 @@
 
 `personal_data(user)` gives everything the log holds for its manager, as plain values ready for
 JSON (and `personal_data_markdown` the readable part); `erase_personal_data(user)` deletes it.
-The evaluator's figures are shares over at least K managers and hold nothing to erase.
+The privacy module's registry calls the same through `export`, `erase`, `after_cohort_holders`
+and `delete_after_cohort`. The evaluator's figures are shares over at least K managers and hold
+nothing to erase.
 """
 
-from sqlalchemy import delete, select
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select, union
 
 from course.extensions import db
 from course.modules.supervision.exporting import log_markdown, records_for_export
@@ -90,3 +94,61 @@ def erase_personal_data(user):
     db.session.execute(delete(SupervisionDraft).where(SupervisionDraft.user_id == user.id))
     db.session.execute(delete(SupervisionRecord).where(SupervisionRecord.manager_id == user.id))
     db.session.execute(delete(Supervisee).where(Supervisee.manager_id == user.id))
+
+
+try:  # the privacy module's section type, where that module is installed
+    from course.modules.privacy.registry import Section
+except ModuleNotFoundError:  # pragma: no cover - until the privacy module lands
+
+    @dataclass
+    class Section:
+        """One part of a data pack: a heading and its records."""
+
+        key: str
+        title: str
+        records: list = field(default_factory=list)
+        note: str = ""
+
+
+def export(user):
+    """The log as sections of the person's data pack."""
+    data = personal_data(user)
+    return [
+        Section(
+            "supervision_supervisees",
+            "The people you supervise (by your own labels)",
+            data["supervisees"],
+        ),
+        Section("supervision_records", "Your supervision log", data["records"]),
+        Section(
+            "supervision_drafts",
+            "Your supervision drafts",
+            [{"drafts kept": data["drafts"]}] if data["drafts"] else [],
+        ),
+    ]
+
+
+def erase(user):
+    """Delete the person's log (the registry's name for erase_personal_data)."""
+    erase_personal_data(user)
+
+
+def after_cohort_holders(user_ids):
+    """Which of these people keep a log (retention warns them before deleting it)."""
+    if not user_ids:
+        return set()
+    supervisees = select(Supervisee.manager_id).where(Supervisee.manager_id.in_(user_ids))
+    drafts = select(SupervisionDraft.user_id).where(SupervisionDraft.user_id.in_(user_ids))
+    return set(db.session.scalars(union(supervisees, drafts)))
+
+
+def delete_after_cohort(user_ids):
+    """Delete these people's logs (their cohort ended long enough ago); how many records."""
+    if not user_ids:
+        return 0
+    db.session.execute(delete(SupervisionDraft).where(SupervisionDraft.user_id.in_(user_ids)))
+    result = db.session.execute(
+        delete(SupervisionRecord).where(SupervisionRecord.manager_id.in_(user_ids))
+    )
+    db.session.execute(delete(Supervisee).where(Supervisee.manager_id.in_(user_ids)))
+    return result.rowcount

@@ -285,3 +285,41 @@ def test_month_by_month_and_function_coverage(app, manager, login):
     assert "Function: Management</th><td>2 of 2</td><td>100%" in page
     assert "<svg" in page and "Mediation: 0% of records" in page
     assert TODAY.year == 2026
+
+
+def test_editing_a_review_moves_the_action_and_deleting_the_record_reopens_it(app, manager, login):
+    supervisee_id = add_supervisee(app, manager)
+    _, (action_id,) = add_record(
+        app,
+        manager,
+        supervisee_id,
+        date(2026, 2, 2),
+        actions=[dict(what="Book the joint visit", owner="manager", due_on=date(2026, 2, 9))],
+    )
+    review = [dict(action_id=action_id, outcome="done", why="Booked")]
+    record_id, _ = add_record(app, manager, supervisee_id, date(2026, 3, 2), reviews=review)
+
+    def status():
+        with app.app_context():
+            return db.session.get(SupervisionAction, action_id).status
+
+    assert status() == "done"
+    client = login(manager)
+    edit = f"/supervision/records/{record_id}/edit"
+    page = _text(client.get(edit))
+    assert re.search(r'<input checked id="reviews-0-outcome-0"[^>]*value="done"', page)
+    data = record_fields(
+        page_token(page),
+        held_on="2026-03-02",
+        version="1",
+        **{"reviews-0-action_id": str(action_id), "reviews-0-outcome": "carried"},
+    )
+    assert client.post(edit, data=data).status_code == 302
+    assert status() == "open"
+    data.update({"version": "2", "reviews-0-outcome": "done"})
+    assert client.post(edit, data=data).status_code == 302
+    assert status() == "done"
+    client.post(f"/supervision/records/{record_id}/delete", data={"csrf_token": data["csrf_token"]})
+    assert status() == "open"
+    with app.app_context():
+        assert db.session.get(SupervisionRecord, record_id) is None

@@ -141,3 +141,17 @@ def test_the_demo_has_logs_with_unclear_and_overdue_actions_and_figures_to_show(
     assert managers == 9 and unclear > 0 and overdue > 0 and prompted > 0
     assert stages[0].shown and stages[1].shown and not stages[2].shown
     assert 0 < stages[1].clear_actions < 1
+
+
+def test_the_figures_page_makes_a_fixed_number_of_queries(
+    app, cohort, make_user, login, count_queries, stage_two_day
+):
+    _managers_with_records(app, cohort, make_user, stage_two_day, 5)
+    client = login(make_user(Role.EVALUATOR, cohort_id=cohort))
+    with count_queries() as queries:
+        assert client.get("/supervision/figures").status_code == 200
+    before = len(queries)
+    _managers_with_records(app, cohort, make_user, stage_two_day - timedelta(60), 7)
+    with count_queries() as queries:
+        client.get("/supervision/figures")
+    assert len(queries) == before

@@ -198,3 +198,17 @@ def test_pages_make_a_fixed_number_of_queries(app, manager, login, count_queries
         with count_queries() as queries:
             client.get(path)
         assert len(queries) == before[path], path
+
+
+def test_someone_elses_record_starts_no_brief(app, cohort, make_user, login, record_id):
+    from course.modules.programme.models import CourseSession
+
+    with app.app_context():
+        session_id = db.session.scalar(
+            select(CourseSession.id).where(
+                CourseSession.cohort_id == cohort, CourseSession.number == 9
+            )
+        )
+    client = login(make_user(Role.PARTICIPANT, cohort_id=cohort))
+    page = client.get(f"/presentations/{session_id}/signup?supervision={record_id}")
+    assert "Visits keep being cancelled" not in page.get_data(as_text=True)

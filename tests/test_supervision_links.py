@@ -10,12 +10,12 @@ from supervision_support import add_record, add_supervisee, page_token, pinned_c
 from course.extensions import db
 from course.modules.accounts.models import Role
 from course.modules.journal.models import JournalEntry
+from course.modules.privacy.registry import collect
 from course.modules.supervision.models import Supervisee, SupervisionAction, SupervisionRecord
 from course.modules.supervision.personal_data import (
     after_cohort_holders,
     delete_after_cohort,
     erase_personal_data,
-    export,
     personal_data,
 )
 from course.modules.supervision.schedule import due_state, on_time
@@ -122,7 +122,7 @@ def test_the_personal_data_holds_the_log_and_erasure_deletes_it(app, manager, re
         record = data["records"][0]
         assert record["parts"]["reflection"] == "We feel stuck"
         assert record["actions"][0]["what"] == "Joint visit"
-        sections = {section.key: section for section in export(manager)}
+        sections = {section.key: section for section in collect(manager)}  # the data pack's
         assert sections["supervision_records"].records[0]["decisions"] == [
             {"what": "Hold the plan", "rationale": "Nothing new"}
         ]

@@ -7,11 +7,10 @@ and `delete_after_cohort`. The evaluator's figures are shares over at least K ma
 nothing to erase.
 """
 
-from dataclasses import dataclass, field
-
 from sqlalchemy import delete, select, union
 
 from course.extensions import db
+from course.modules.privacy.registry import Section
 from course.modules.supervision.exporting import log_markdown, records_for_export
 from course.modules.supervision.models import (
     Supervisee,
@@ -94,20 +93,6 @@ def erase_personal_data(user):
     db.session.execute(delete(SupervisionDraft).where(SupervisionDraft.user_id == user.id))
     db.session.execute(delete(SupervisionRecord).where(SupervisionRecord.manager_id == user.id))
     db.session.execute(delete(Supervisee).where(Supervisee.manager_id == user.id))
-
-
-try:  # the privacy module's section type, where that module is installed
-    from course.modules.privacy.registry import Section
-except ModuleNotFoundError:  # pragma: no cover - until the privacy module lands
-
-    @dataclass
-    class Section:
-        """One part of a data pack: a heading and its records."""
-
-        key: str
-        title: str
-        records: list = field(default_factory=list)
-        note: str = ""
 
 
 def export(user):

@@ -4,8 +4,8 @@ journal entries and drafts may link to a supervision record
 Free text (labels and notes) is stored encrypted by the models (course.crypto.EncryptedText);
 the tables are new, so there is nothing to encrypt in place.
 
-Revision ID: 0006_supervision
-Revises: 0005_privacy
+Revision ID: 0007_supervision
+Revises: 0006_privacy_packs
 Create Date: 2026-11-29 20:41:31.857678
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0006_supervision"
-down_revision = "0005_privacy"
+revision = "0007_supervision"
+down_revision = "0006_privacy_packs"
 branch_labels = None
 depends_on = None
 

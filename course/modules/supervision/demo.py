@@ -65,7 +65,7 @@ ACTIONS = [
 
 def seed(demo):
     """Supervision logs for the first eight managers and the first senior manager."""
-    rng = random.Random(15)
+    rng = random.Random(15)  # nosec B311 - demo content, not security
     today = demo.today
     for manager in demo.managers[:8] + demo.seniors[:1]:
         for label, newly_qualified in LABELS[: rng.choice((2, 3))]:

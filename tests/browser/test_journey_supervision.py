@@ -1,7 +1,7 @@
 """A manager's supervision log: add a supervisee (a real name is refused), record a supervision
 with actions, see the clarity prompts, find the action open, review it the next time.
 
-manager18 keeps the log; the evaluator reads the figures (read only).
+manager21 keeps the log; the evaluator reads the figures (read only).
 """
 
 import re
@@ -28,7 +28,7 @@ def click_and_check(page, locator):
 
 
 def test_manager_records_supervision_with_clear_actions_and_reviews_them_next_time(page):
-    sign_in(page, "manager18@example.org")
+    sign_in(page, "manager21@example.org")
     click_and_check(page, main_menu(page).get_by_role("link", name="My supervision"))
     expect(page.get_by_role("heading", name="My supervision", level=1)).to_be_visible()
 

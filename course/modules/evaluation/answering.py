@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course import audit
@@ -190,6 +190,7 @@ def submit(questionnaire, items, values, respondent, *, role=None, pair_scope=No
     if respondent.user_id is not None:
         discard_draft(questionnaire.id, respondent.user_id)
     _count_into_batches(questionnaire.id, k)
+    scatter(questionnaire.id)
     # That someone answered, never what: the Response's key is not in the event.
     audit.record("evaluation.answered", questionnaire)
     if commit:
@@ -229,6 +230,46 @@ def _count_into_batches(questionnaire_id, k):
             .where(Response.questionnaire_id == questionnaire_id, Response.batch.is_(None))
             .values(batch=(last or 0) + 1)
         )
+
+
+def scatter(questionnaire_id):
+    """Rewrite the questionnaire's responses and answers in the order of their random keys.
+
+    On PostgreSQL a table's rows lie in the order they were written, and each row carries the
+    id of the transaction that wrote it (xmin): read beside Participation, written in the same
+    transaction, either would say which response is whose. Rewriting every response of the
+    questionnaire in this transaction gives them all one xmin and a random order. (On SQLite
+    the random key is the rowid, so the rows are already stored in key order; the rewrite
+    costs little at a cohort's size and keeps one code path.)
+    """
+    response_ids = select(Response.id).where(Response.questionnaire_id == questionnaire_id)
+    db.session.flush()
+    responses = [
+        dict(row._mapping)
+        for row in db.session.execute(
+            select(Response.__table__).where(Response.questionnaire_id == questionnaire_id)
+        )
+    ]
+    answers = [
+        dict(row._mapping)
+        for row in db.session.execute(
+            select(Answer.__table__).where(Answer.response_id.in_(response_ids))
+        )
+    ]
+    db.session.execute(
+        delete(Answer).where(Answer.response_id.in_(response_ids)),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.execute(
+        delete(Response).where(Response.questionnaire_id == questionnaire_id),
+        execution_options={"synchronize_session": False},
+    )
+    for stale in [obj for obj in db.session if isinstance(obj, (Response, Answer))]:
+        db.session.expunge(stale)
+    if responses:
+        db.session.execute(insert(Response), sorted(responses, key=lambda r: r["id"]))
+    if answers:
+        db.session.execute(insert(Answer), sorted(answers, key=lambda a: a["id"]))
 
 
 # Drafts: answers kept for one person until they submit.

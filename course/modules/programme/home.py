@@ -15,23 +15,25 @@ NAV = {
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
         ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
         ("journal.index", "My journal"), ("barriers.index", "Barriers"),
-        ("notifications.index", "Notifications"),
+        ("evaluation.index", "Questionnaires"), ("notifications.index", "Notifications"),
     ],
     Role.SENIOR_MANAGER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
         ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
         ("journal.index", "My journal"), ("barriers.index", "My barriers"),
-        ("barriers.overview", "Barrier overview"), ("notifications.index", "Notifications"),
+        ("barriers.overview", "Barrier overview"), ("evaluation.index", "Questionnaires"),
+        ("notifications.index", "Notifications"),
     ],
     Role.TRAINER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
         ("attendance.index", "Attendance"), ("presentations.index", "Rota"),
         ("journal.shared", "Shared reflections"), ("barriers.review", "Barriers"),
-        ("notifications.index", "Notifications"),
+        ("evaluation.index", "Evaluation"), ("notifications.index", "Notifications"),
     ],
     Role.EVALUATOR: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
         ("attendance.index", "Attendance"), ("barriers.overview", "Barrier themes"),
+        ("evaluation.index", "Questionnaires"),
     ],
     Role.ADMIN: [
         ("home.index", "Home"), ("admin.users", "Users"), ("admin.cohorts", "Cohorts"),

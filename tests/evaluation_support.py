@@ -20,6 +20,7 @@ from course.modules.evaluation.models import (
 from course.timeutil import utcnow
 
 K = 5
+CODE_FIELDS = ("code_school", "code_month", "code_parent", "code_digit")
 
 
 def make_questionnaire(app, cohort_id, kind=Kind.MID, *, status=Status.OPEN, closed=False,
@@ -65,10 +66,9 @@ def filled(items, rating=4, number=3, text=None, code=None):
             data[item.field_name] = str(number)
         elif text is not None:
             data[item.field_name] = text
-    if code:
-        data.update(
-            zip(("code_school", "code_month", "code_parent", "code_digit"), code, strict=True)
-        )
+    if code:  # "E3M7" (one-digit month) or "E03M7", as stored
+        parts = (code[0], str(int(code[1:3])), code[3], code[4]) if len(code) == 5 else code
+        data.update(zip(CODE_FIELDS, parts, strict=True))
     return data
 
 

@@ -288,3 +288,16 @@ def test_results_make_the_same_number_of_queries_for_40_or_4000_answers(
 
 
 EXPECTED_RESULTS_QUERIES = 12
+
+
+def test_under_k_answers_the_results_hold_no_figure_at_all(app, cohort):
+    qid = make_questionnaire(app, cohort, "baseline", closed=True)
+    bulk_responses(app, qid, K - 1)
+    with app.app_context():
+        results = questionnaire_results(db.session.get(Questionnaire, qid), K, with_texts=True)
+        assert not results.enough and results.scales == []
+        assert all(r.answered.state == "fewer" and r.counts == [] for r in results.items)
+    bulk_responses(app, qid, 1)
+    with app.app_context():
+        results = questionnaire_results(db.session.get(Questionnaire, qid), K)
+        assert results.enough and all(s.figure.count == K for s in results.scales)

@@ -447,3 +447,36 @@ def test_home_and_session_pages_show_what_is_waiting_and_say_who_sees_what(
     assert "Before you start: who sees what" in page
     assert "without your name" in page and "that you have answered" in page
     assert "Save and finish later" in page
+
+
+def test_the_demo_has_an_answered_baseline_a_released_mid_feedback_and_the_end_waiting(
+    app, client, runner
+):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        rows = db.session.execute(
+            select(Questionnaire, func.count(Response.id))
+            .outerjoin(Response, Response.questionnaire_id == Questionnaire.id)
+            .group_by(Questionnaire.id)
+        ).all()
+        by_kind = {}
+        for questionnaire, answers in rows:
+            by_kind.setdefault(questionnaire.kind, []).append((questionnaire, answers))
+        (baseline, baseline_answers), = by_kind["baseline"]
+        (mid, mid_answers), = by_kind["mid"]
+        (end, end_answers), = by_kind["end"]
+        assert baseline.is_closed() and baseline.paired and baseline_answers >= 30
+        assert mid.is_closed() and mid.released and mid_answers >= 30
+        assert end.is_answerable() and end_answers == 0
+        assert len(by_kind["session_feedback"]) >= 5
+        assert all(q.is_closed() and n >= 5 for q, n in by_kind["session_feedback"])
+        mid_id, end_id = mid.id, end.id
+    Auth(client).login("manager05@example.org", "reflective-practice-demo")
+    home = client.get("/").get_data(as_text=True)
+    assert f"/evaluation/{end_id}/answer" in home
+    assert "agreed" in client.get(f"/evaluation/{mid_id}/summary").get_data(as_text=True)
+    client.delete_cookie("session", domain="localhost")
+    Auth(client).login("evaluator@example.org", "reflective-practice-demo")
+    page = client.get(f"/evaluation/{mid_id}/results").get_data(as_text=True)
+    assert "Change since the baseline" in page and " pairs</strong>" in page

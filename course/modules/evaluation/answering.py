@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course import audit
@@ -25,6 +25,7 @@ from course.modules.evaluation.models import (
     Participation,
     Response,
     ResponseDraft,
+    random_key,
 )
 from course.timeutil import utcnow
 
@@ -158,12 +159,14 @@ class Respondent:
     role: str | None = None
 
 
-def submit(questionnaire, items, values, respondent, *, role=None, pair_scope=None, k, commit=True):
+def submit(
+    questionnaire, items, values, respondent, *, k, role=None, pair_scope=None, loading=False
+):
     """Store one response and mark the respondent as having answered, in one transaction.
 
     Raises AlreadyAnswered (after rolling back) when the respondent had answered already.
+    `loading` (the demo) leaves the commit, and the scatter, to the caller.
     """
-    savepoint = None if commit else db.session.begin_nested()
     try:
         db.session.add(
             Participation(
@@ -174,42 +177,54 @@ def submit(questionnaire, items, values, respondent, *, role=None, pair_scope=No
         )
         db.session.flush()
     except IntegrityError:
-        (savepoint or db.session).rollback()
+        db.session.rollback()
         raise AlreadyAnswered() from None
-    if savepoint is not None:
-        savepoint.commit()
     code = values.get("code")
-    response = Response(
-        questionnaire_id=questionnaire.id,
-        role=role,
-        pair_hash=pair_hash(pair_scope, code) if code and questionnaire.paired else None,
+    response_id = random_key()
+    db.session.execute(
+        Response.__table__.insert(),
+        [
+            dict(
+                id=response_id,
+                questionnaire_id=questionnaire.id,
+                role=role,
+                pair_hash=pair_hash(pair_scope, code) if code and questionnaire.paired else None,
+                batch=None,
+            )
+        ],
     )
-    db.session.add(response)
-    db.session.flush()
-    db.session.add_all(_answer_rows(response.id, items, values))
+    rows = _answer_rows(response_id, items, values)
+    if rows:
+        db.session.execute(Answer.__table__.insert(), rows)
     if respondent.user_id is not None:
         discard_draft(questionnaire.id, respondent.user_id)
     _count_into_batches(questionnaire.id, k)
-    scatter(questionnaire.id)
+    if not loading:
+        scatter(questionnaire.id)
     # That someone answered, never what: the Response's key is not in the event.
     audit.record("evaluation.answered", questionnaire)
-    if commit:
+    if not loading:
         db.session.commit()
 
 
 def _answer_rows(response_id, items, values):
-    """One Answer per answered item, one per option for multiple choice."""
+    """One answer row per answered item, one per option for multiple choice."""
     rows = []
+
+    def row(number=None, text=None):
+        return dict(id=random_key(), response_id=response_id, item_id=item.id, number=number,
+                    text=text)  # fmt: skip
+
     for item in items:
         value = values.get(item.id)
         if value is None or value == [] or value == "":
             continue
         if item.kind == ItemKind.MULTIPLE:
-            rows += [Answer(response_id=response_id, item_id=item.id, number=v) for v in value]
+            rows += [row(number=v) for v in value]
         elif item.kind == ItemKind.TEXT:
-            rows.append(Answer(response_id=response_id, item_id=item.id, text=value))
+            rows.append(row(text=value))
         else:
-            rows.append(Answer(response_id=response_id, item_id=item.id, number=value))
+            rows.append(row(number=value))
     return rows
 
 
@@ -242,34 +257,28 @@ def scatter(questionnaire_id):
     the random key is the rowid, so the rows are already stored in key order; the rewrite
     costs little at a cohort's size and keeps one code path.)
     """
-    response_ids = select(Response.id).where(Response.questionnaire_id == questionnaire_id)
-    db.session.flush()
-    responses = [
+    responses, answers = Response.__table__, Answer.__table__
+    response_ids = select(responses.c.id).where(responses.c.questionnaire_id == questionnaire_id)
+    kept_responses = [
         dict(row._mapping)
         for row in db.session.execute(
-            select(Response.__table__).where(Response.questionnaire_id == questionnaire_id)
+            select(responses)
+            .where(responses.c.questionnaire_id == questionnaire_id)
+            .order_by(responses.c.id)
         )
     ]
-    answers = [
+    kept_answers = [
         dict(row._mapping)
         for row in db.session.execute(
-            select(Answer.__table__).where(Answer.response_id.in_(response_ids))
+            select(answers).where(answers.c.response_id.in_(response_ids)).order_by(answers.c.id)
         )
     ]
-    db.session.execute(
-        delete(Answer).where(Answer.response_id.in_(response_ids)),
-        execution_options={"synchronize_session": False},
-    )
-    db.session.execute(
-        delete(Response).where(Response.questionnaire_id == questionnaire_id),
-        execution_options={"synchronize_session": False},
-    )
-    for stale in [obj for obj in db.session if isinstance(obj, (Response, Answer))]:
-        db.session.expunge(stale)
-    if responses:
-        db.session.execute(insert(Response), sorted(responses, key=lambda r: r["id"]))
-    if answers:
-        db.session.execute(insert(Answer), sorted(answers, key=lambda a: a["id"]))
+    db.session.execute(answers.delete().where(answers.c.response_id.in_(response_ids)))
+    db.session.execute(responses.delete().where(responses.c.questionnaire_id == questionnaire_id))
+    if kept_responses:
+        db.session.execute(responses.insert(), kept_responses)
+    if kept_answers:
+        db.session.execute(answers.insert(), kept_answers)
 
 
 # Drafts: answers kept for one person until they submit.

@@ -59,8 +59,9 @@ def _answer(demo, questionnaire, people, lift, codes=None):
             answering.Respondent(user_id=person.id),
             pair_scope=questionnaire.cohort_id,
             k=k,
-            commit=False,
+            loading=True,
         )
+    answering.scatter(questionnaire.id)
 
 
 def _questionnaire(demo, kind, opens, closes, **fields):

@@ -463,9 +463,9 @@ def test_the_demo_has_an_answered_baseline_a_released_mid_feedback_and_the_end_w
         by_kind = {}
         for questionnaire, answers in rows:
             by_kind.setdefault(questionnaire.kind, []).append((questionnaire, answers))
-        (baseline, baseline_answers), = by_kind["baseline"]
-        (mid, mid_answers), = by_kind["mid"]
-        (end, end_answers), = by_kind["end"]
+        ((baseline, baseline_answers),) = by_kind["baseline"]
+        ((mid, mid_answers),) = by_kind["mid"]
+        ((end, end_answers),) = by_kind["end"]
         assert baseline.is_closed() and baseline.paired and baseline_answers >= 30
         assert mid.is_closed() and mid.released and mid_answers >= 30
         assert end.is_answerable() and end_answers == 0

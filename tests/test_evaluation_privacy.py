@@ -301,3 +301,20 @@ def test_under_k_answers_the_results_hold_no_figure_at_all(app, cohort):
     with app.app_context():
         results = questionnaire_results(db.session.get(Questionnaire, qid), K)
         assert results.enough and all(s.figure.count == K for s in results.scales)
+
+
+def test_written_answers_and_saved_drafts_are_encrypted_at_rest(app, client, cohort, people):
+    from course import crypto
+
+    qid = make_questionnaire(app, cohort)
+    items = items_of(app, qid)
+    _as(client, people[0])
+    send_answers(client, qid, filled(items, text="Marigolds in the office"))
+    _as(client, people[1])
+    send_answers(client, qid, {items[-1].field_name: "Half a marigold"}, action="save")
+    with app.app_context():
+        for table, column in (("answer", "text"), ("response_draft", "answers")):
+            raw = list(
+                db.session.scalars(text(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"))  # noqa: S608
+            )
+            assert raw and all(v.startswith(crypto.PREFIX) and "marigold" not in v for v in raw)

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course.crypto import EncryptedText
 from course.extensions import db
 from course.timeutil import UTCDateTime, utcnow
 
@@ -276,7 +277,7 @@ class Answer(db.Model):
     )
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
     number: Mapped[int | None] = mapped_column(Integer)  # the rating, option index or number
-    text: Mapped[str | None] = mapped_column(Text)  # free text
+    text: Mapped[str | None] = mapped_column(EncryptedText)  # free text, encrypted at rest
 
 
 class Participation(db.Model):
@@ -316,7 +317,8 @@ class ResponseDraft(db.Model):
         ForeignKey("questionnaire.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    answers: Mapped[str] = mapped_column(Text)  # JSON: {field name: value or [values]}
+    # JSON {field name: value or [values]}, encrypted at rest
+    answers: Mapped[str] = mapped_column(EncryptedText)
     reason: Mapped[str] = mapped_column(String(12), default="saved")  # or signed_out
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -331,6 +333,6 @@ class Excerpt(db.Model):
         ForeignKey("questionnaire.id", ondelete="CASCADE"), index=True
     )
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

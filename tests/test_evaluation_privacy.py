@@ -318,3 +318,39 @@ def test_written_answers_and_saved_drafts_are_encrypted_at_rest(app, client, coh
                 db.session.scalars(text(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"))  # noqa: S608
             )
             assert raw and all(v.startswith(crypto.PREFIX) and "marigold" not in v for v in raw)
+
+
+def test_a_breakdown_by_role_appears_when_every_role_has_k_answers(app, cohort):
+    qid = make_questionnaire(app, cohort, audience="both", closed=True)
+    bulk_responses(app, qid, 10, rating=lambda i: 5 if i < 5 else 2)
+    with app.app_context():
+        ids = list(db.session.scalars(select(Response.id)))
+        db.session.execute(Response.__table__.update().values(role="participant"))
+        db.session.execute(
+            Response.__table__.update()
+            .where(Response.id.in_(ids[:5]))
+            .values(role="senior_manager")
+        )
+        db.session.commit()
+        likert = questionnaire_results(db.session.get(Questionnaire, qid), K).likert_results[0]
+        assert likert.breakdown.state == "shown"
+        assert [(label, n) for label, n, _median, _agreeing in likert.by_role] == [
+            ("Participants", 5),
+            ("Senior managers", 5),
+        ]
+
+
+def test_a_link_holder_answers_once_like_an_account(app, cohort):
+    from course.modules.evaluation import answering, services
+
+    qid = make_questionnaire(app, cohort)
+    with app.test_request_context():
+        questionnaire = db.session.get(Questionnaire, qid)
+        items = services.items_of(qid)
+        values = {item.id: 4 for item in items if item.kind == "likert"}
+        holder = answering.Respondent(link_hash="f" * 64)
+        answering.submit(questionnaire, items, values, holder, k=K)
+        with pytest.raises(answering.AlreadyAnswered):
+            answering.submit(questionnaire, items, values, holder, k=K)
+        assert db.session.scalar(select(func.count(Response.id))) == 1
+        assert db.session.scalar(select(Participation.user_id)) is None

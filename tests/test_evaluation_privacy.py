@@ -354,3 +354,22 @@ def test_a_link_holder_answers_once_like_an_account(app, cohort):
             answering.submit(questionnaire, items, values, holder, k=K)
         assert db.session.scalar(select(func.count(Response.id))) == 1
         assert db.session.scalar(select(Participation.user_id)) is None
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_questionnaire_list_makes_the_same_number_of_queries_however_long(
+    app, client, cohort, make_user, count_queries, count
+):
+    evaluator = make_user(role=Role.EVALUATOR, cohort_id=cohort)
+    for n in range(count):
+        qid = make_questionnaire(app, cohort, closed=n % 2 == 0)
+        bulk_responses(app, qid, 3)
+    _as(client, evaluator)
+    client.get("/evaluation/")
+    with count_queries() as queries:
+        page = client.get("/evaluation/").get_data(as_text=True)
+    assert page.count("0 of 0 have answered") == count
+    assert len(queries) == EXPECTED_LIST_QUERIES, queries
+
+
+EXPECTED_LIST_QUERIES = 5

@@ -53,7 +53,8 @@ def index():
     questionnaires = services.cohort_questionnaires(cohort.id)
     if current_user.role == Role.TRAINER:
         questionnaires = [q for q in questionnaires if q.status != Status.DRAFT]
-    rates = {q.id: services.response_rate(q, k) for q in questionnaires if q.status != Status.DRAFT}
+    published = [q for q in questionnaires if q.status != Status.DRAFT]
+    rates = services.cohort_response_rates(cohort.id, published, k)
     return render_template(
         "evaluation/index.html", cohort=cohort, questionnaires=questionnaires, rates=rates,
         now=utcnow(),

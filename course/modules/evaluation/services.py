@@ -14,7 +14,6 @@ from course.modules.evaluation.models import (
     ItemKind,
     Participation,
     Questionnaire,
-    Response,
     Status,
 )
 from course.modules.evaluation.question_sets import QUESTION_SETS
@@ -272,24 +271,41 @@ def response_rate(questionnaire, k):
             .group_by(User.role)
         ).all()
     )
+    return _rate(questionnaire, asked, answered, k)
+
+
+def cohort_response_rates(cohort_id, questionnaires, k):
+    """{questionnaire id: ResponseRate} for a list, in two queries however long the list."""
+    members = dict(
+        db.session.execute(
+            select(User.role, func.count(User.id))
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(CohortMember.cohort_id == cohort_id, User.active.is_(True))
+            .group_by(User.role)
+        ).all()
+    )
+    answered = {}
+    for questionnaire_id, role, n in db.session.execute(
+        select(Participation.questionnaire_id, User.role, func.count(Participation.id))
+        .join(User, User.id == Participation.user_id)
+        .where(Participation.questionnaire_id.in_([q.id for q in questionnaires]))
+        .group_by(Participation.questionnaire_id, User.role)
+    ):
+        answered.setdefault(questionnaire_id, {})[role] = n
+    return {
+        q.id: _rate(q, {r: members.get(r, 0) for r in q.audience_enum.roles},
+                    answered.get(q.id, {}), k)
+        for q in questionnaires
+    }  # fmt: skip
+
+
+def _rate(questionnaire, asked, answered, k):
+    """A ResponseRate from counts by role."""
     roles = questionnaire.audience_enum.roles
     by_role = []
     if len(roles) > 1 and all(asked.get(r, 0) >= k for r in roles):
         by_role = [RoleRate(ROLE_LABELS[r], answered.get(r, 0), asked.get(r, 0)) for r in roles]
     return ResponseRate(sum(answered.values()), sum(asked.values()), by_role)
-
-
-def response_counts(questionnaire_ids):
-    """{questionnaire id: responses}, in one query, for lists."""
-    if not questionnaire_ids:
-        return {}
-    return dict(
-        db.session.execute(
-            select(Response.questionnaire_id, func.count(Response.id))
-            .where(Response.questionnaire_id.in_(questionnaire_ids))
-            .group_by(Response.questionnaire_id)
-        ).all()
-    )
 
 
 def waiting_for(user, cohort_id, now=None):

@@ -35,6 +35,7 @@ SURNAMES = [
 MODULE_SEEDS = (
     "readings", "attendance", "presentations", "journal", "barriers", "notifications",
     "evaluation",
+    "supervision",
 )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.journey import ACCOUNTS, check_page, screenshot, sign_in
 
-RESPONDENT = "manager21@example.org"
+RESPONDENT = "manager22@example.org"
 A_PARTICIPANT = "Amira Hughes"  # manager01: no results page may name anyone
 
 

@@ -16,13 +16,14 @@ NAV = {
         ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
         ("journal.index", "My journal"), ("barriers.index", "Barriers"),
         ("evaluation.index", "Questionnaires"), ("notifications.index", "Notifications"),
+        ("supervision.index", "My supervision"),
     ],
     Role.SENIOR_MANAGER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
         ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
         ("journal.index", "My journal"), ("barriers.index", "My barriers"),
         ("barriers.overview", "Barrier overview"), ("evaluation.index", "Questionnaires"),
-        ("notifications.index", "Notifications"),
+        ("notifications.index", "Notifications"), ("supervision.index", "My supervision"),
     ],
     Role.TRAINER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
@@ -34,6 +35,7 @@ NAV = {
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
         ("attendance.index", "Attendance"), ("barriers.overview", "Barrier themes"),
         ("evaluation.index", "Questionnaires"),
+        ("supervision.figures", "Supervision figures"),
     ],
     Role.ADMIN: [
         ("home.index", "Home"), ("admin.users", "Users"), ("admin.cohorts", "Cohorts"),

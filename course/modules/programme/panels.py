@@ -16,6 +16,7 @@ PANEL_MODULES = (
     "barriers",
     "notifications",
     "calendar",
+    "supervision",
 )
 
 

@@ -1,7 +1,7 @@
 """evaluation questionnaires and anonymous answers
 
-Revision ID: 0007_eval
-Revises: 0006_privacy_packs
+Revision ID: 0008_eval
+Revises: 0007_supervision
 Create Date: 2026-11-29 20:27:06.174167
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0007_eval"
-down_revision = "0006_privacy_packs"
+revision = "0008_eval"
+down_revision = "0007_supervision"
 branch_labels = None
 depends_on = None
 

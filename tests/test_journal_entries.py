@@ -329,7 +329,8 @@ def test_restoring_after_the_restore_period_through_the_restore_action_is_refuse
         )
         assert "“Just in time” is restored" in response.get_data(as_text=True)
     with time_machine.travel(clock + days + timedelta(minutes=1), tick=False):
-        # Two minutes on, still signed in: straight to the restore action, without opening the trash page (which purges).
+        # Two minutes on, still signed in: straight to the restore action, without opening
+        # the trash page (which purges).
         response = client.post(
             f"/journal/trash/{late}/restore",
             data={"csrf_token": form_token(client, "/account/")},

@@ -22,6 +22,8 @@ from course.modules.programme.services import (
 from course.timeutil import london_today, to_utc
 
 PASSWORD = "a long enough test passphrase"
+# A fixed key for the encrypted columns (course/crypto.py); never used outside the tests.
+TEST_ENCRYPTION_KEY = "dGVzdC1rZXktZm9yLWVuY3J5cHRlZC1jb2x1bW5zLTE="
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 # Every test runs at a stated moment (DEFAULT_NOW, or --now / COURSE_TEST_NOW): see tests/clock.py.
@@ -83,6 +85,7 @@ def app(tmp_path, postgres_url):
         {
             "TESTING": True,
             "SECRET_KEY": "test",
+            "COURSE_ENCRYPTION_KEYS": [TEST_ENCRYPTION_KEY],
             "SQLALCHEMY_DATABASE_URI": url,
             "COURSE_ARGON2_TIME_COST": 1,
             "COURSE_ARGON2_MEMORY_COST": 64,

@@ -1,10 +1,13 @@
 """CSRF, security headers, sanitised markdown, error pages and who may open which page."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 
 from course.modules.accounts.models import Role
 from course.text import plain_excerpt, render_markdown
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, form_token
 
 
 def test_post_without_csrf_token_is_refused(client, make_user):
@@ -19,8 +22,14 @@ def test_signed_in_post_without_token_is_refused(make_user, login):
     assert client.post("/logout").status_code == 400
 
 
-def test_csrf_token_outlives_an_hour(app):
-    assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+def test_csrf_token_outlives_an_hour(client, make_user, clock):
+    user = make_user()
+    token = form_token(client, "/login")
+    with time_machine.travel(clock + timedelta(hours=3), tick=False):  # a long phone call
+        response = client.post(
+            "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+        )
+    assert response.status_code == 302
 
 
 HEADERS = {

@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
 ]
 HERE = Path(__file__).resolve().parent
 STARTUP_SECONDS = 60
-BROWSER_TIMEOUT = 600  # seconds a journey may take, its server's start included (pyproject: 120)
+BROWSER_TIMEOUT = 600  # seconds a journey may take, its server's start included (pyproject: 300)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -36,3 +36,4 @@ clean:
 
 bench: $(BIN)/activate
 	$(BIN)/python tests/bench/bench_pages.py
+	$(BIN)/python tests/bench/bench_text.py

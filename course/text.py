@@ -31,12 +31,15 @@ VOID_TAGS = frozenset({"br", "hr", "img", "input"})
 # cmark writes every tag itself (raw HTML is omitted) and escapes <, > and quotes in attribute
 # values, so a tag is always "<", an optional "/", a name, anything but ">", then ">".
 TAG = re.compile(r"<(/?)([a-z][a-z0-9]*+)[^>]*+>")
+# Quotation markers past MAX_DEPTH at the start of a line: dropped before parsing, since each
+# one costs the parser and the flattening a whole element.
+DEEP_QUOTES = re.compile(rf"^((?:[ ]{{0,3}}>){{{MAX_DEPTH}}})(?:[ ]{{0,3}}>)++", re.MULTILINE)
 
 
 def _cmark(source):
     """CommonMark with GitHub's tables; raw HTML is left out."""
     return cmarkgfm.markdown_to_html_with_extensions(
-        source, options=Options.CMARK_OPT_DEFAULT, extensions=["table"]
+        DEEP_QUOTES.sub(r"\1", source), options=Options.CMARK_OPT_DEFAULT, extensions=["table"]
     )
 
 

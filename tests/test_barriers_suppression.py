@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 
 from course.extensions import db
+from course.modules.accounts.models import Role
 from course.modules.barriers import suppression
 from course.modules.barriers.models import Barrier, BarrierStatus
-from course.modules.accounts.models import Role
 from course.modules.barriers.overview import cohort_overview, quotations
 from course.modules.barriers.suppression import (
     FEWER,

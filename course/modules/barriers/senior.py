@@ -1,13 +1,11 @@
 """The senior view: suppressed figures, chart, quotations, CSV and print; and the responses."""
 
-import csv
-import io
-
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from course import audit
+from course.csv_export import csv_download
 from course.extensions import db
 from course.modules.accounts.models import Role
 from course.modules.barriers import charts, responses
@@ -81,20 +79,17 @@ def overview_csv():
     cohort = current_cohort_or_404()
     stage, theme = parse_filters(request.args)
     overview = cohort_overview(cohort.id, stage=stage, theme=theme)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["measure", "theme", "stage", "after release", "people"])
     measures = {"total": "all sessions", "stage": "by stage", "history": "over time"}
-    for (measure, theme_value, stage_number, release), figure in overview.figures():
-        writer.writerow(
-            [
-                measures[measure],
-                Theme(theme_value).label,
-                stage_label(stage_number) if stage_number else "",
-                to_local(release).strftime("%Y-%m-%d %H:%M") if release else "",
-                figure.as_text(overview.k),
-            ]
-        )
+    rows = [
+        [
+            measures[measure],
+            Theme(theme_value).label,
+            stage_label(stage_number) if stage_number else "",
+            to_local(release).strftime("%Y-%m-%d %H:%M") if release else "",
+            figure.as_text(overview.k),
+        ]
+        for (measure, theme_value, stage_number, release), figure in overview.figures()
+    ]
     audit.record(
         "barrier_overview_exported",
         cohort,
@@ -103,11 +98,7 @@ def overview_csv():
     )
     db.session.commit()
     name = f"barrier-figures-{london_today():%Y-%m-%d}.csv"
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(name, ["measure", "theme", "stage", "after release", "people"], rows)
 
 
 def get_response_or_404(response_id):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from course import cli, errors, security, timeutil
+from course import cli, errors, security, site_address, timeutil
 from course.extensions import csrf, db, login_manager, migrate
 from course.modules import BLUEPRINTS
 
@@ -89,6 +89,7 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    site_address.init_app(app)
     errors.init_app(app)
     timeutil.init_app(app)
     cli.init_app(app)

@@ -1,4 +1,5 @@
 """A remark needs a status: a remark alone is explained next to the field and kept, never a 500."""
+# ruff: noqa: F811 - the register fixtures are imported from test_attendance_register
 
 from test_attendance_register import (  # noqa: F401 - fixtures
     held,

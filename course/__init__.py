@@ -26,7 +26,7 @@ DEFAULTS = dict(
     COURSE_LOGIN_MAX_FAILURES_PER_ADDRESS=20,
     COURSE_LOGIN_LOCKOUT=timedelta(minutes=15),
     COURSE_SET_PASSWORD_LINK_LIFETIME=timedelta(days=7),
-    COURSE_DEMO_PASSWORD="reflective-practice-demo",  # noqa: S106 - the documented demo password
+    COURSE_DEMO_PASSWORD="reflective-practice-demo",  # noqa: S106 - the documented demo password  # nosec B106
     COURSE_K_ANONYMITY=5,
     COURSE_PRESENTATION_CUTOFF_HOURS=48,
     COURSE_BRIEF_RETENTION_DAYS=7,

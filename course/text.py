@@ -79,7 +79,7 @@ def render_markdown(source):
     """Render markdown written by a user as safe HTML."""
     if not source:
         return Markup("")
-    return Markup(_sanitised_html(source, ALLOWED_TAGS))  # noqa: S704  # nosec B704 - nh3 has sanitised it
+    return Markup(_sanitised_html(source, ALLOWED_TAGS))  # noqa: S704 - nh3 has sanitised it  # nosec B704
 
 
 def plain_excerpt(source, length=160):

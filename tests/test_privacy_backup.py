@@ -113,3 +113,33 @@ def test_a_backup_restored_without_its_keys_says_its_text_cannot_be_read(
     result = elsewhere.test_cli_runner().invoke(args=["restore", str(tmp_path / "b.sqlite")])
     assert result.exit_code != 0
     assert "2 encrypted values cannot be read" in result.output
+
+
+DEMO_PAGES = {
+    "manager01@example.org": ["/", "/journal/", "/attendance/", "/barriers/", "/presentations/"],
+    "trainer1@example.org": ["/", "/attendance/", "/barriers/review", "/journal/shared"],
+    "senior1@example.org": ["/barriers/overview"],
+    "admin@example.org": ["/admin/users"],
+}
+
+
+def pages_seen(site):
+    """Each demo person's pages, without per-request tokens."""
+    seen = {}
+    for email, paths in DEMO_PAGES.items():
+        client = site.test_client()
+        Auth(client).login(email, site.config["COURSE_DEMO_PASSWORD"])
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, (email, path)
+            seen[email, path] = without_tokens(response.get_data(as_text=True))
+    return seen
+
+
+def test_the_demo_site_backed_up_and_restored_serves_the_same_pages(app, runner, tmp_path):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["backup", str(tmp_path / "demo.sqlite")]).exit_code == 0
+    restored = other_site(tmp_path, "restored-demo.sqlite")
+    result = restored.test_cli_runner().invoke(args=["restore", str(tmp_path / "demo.sqlite")])
+    assert result.exit_code == 0, result.output
+    assert pages_seen(restored) == pages_seen(app)

@@ -28,6 +28,7 @@ run: db
 test: $(BIN)/activate $(VNU)
 	$(BIN)/ruff check course tests migrations
 	$(BIN)/ruff format --check course tests migrations
+	$(BIN)/bandit -r course -q
 	$(BIN)/pytest
 
 lint: $(BIN)/activate
@@ -42,3 +43,4 @@ clean:
 
 bench: $(BIN)/activate
 	$(BIN)/python tests/bench/bench_pages.py
+	$(BIN)/python tests/bench/bench_text.py

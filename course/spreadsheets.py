@@ -5,9 +5,7 @@ datetime, None) and hands them here, so the two files always hold the same table
 no footer notes under the data, which a table import would read as one more person.
 """
 
-import csv
 import io
-import re
 from datetime import date, datetime
 
 from flask import Response
@@ -15,9 +13,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-# A formula character at the start of the cell, or of any part a spreadsheet might split off at a
-# field separator (a locale that separates with ";" reads "Team;=1+2" as two cells).
-FORMULA_PART = re.compile(r"(^|[;,\t])(\s*)([=+\-@\t\r])")
+from course.csv_export import csv_download
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -29,26 +26,22 @@ class Percent(float):
         return f"{int(self * 100 + 0.5)}%"
 
 
-def csv_text_cell(value):
-    """A cell's text that a spreadsheet will not run as a formula (people write names, remarks)."""
-    if value is None:
-        return ""
+def csv_cell(value):
+    """A typed value as CSV text: dates ISO, percentages "91%", yes or no, text made safe."""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date | int | float):
-        return value.isoformat() if isinstance(value, date) else str(value)
-    return FORMULA_PART.sub(r"\1\2'\3", str(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Percent):
+        return str(value)
+    return value
 
 
 def csv_response(filename, header, rows):
-    """A CSV download: UTF-8 with a byte-order mark, CRLF, line breaks kept inside quoted cells."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
-    writer.writerow(header)
-    writer.writerows([csv_text_cell(cell) for cell in row] for row in rows)
-    return _download(("\ufeff" + buffer.getvalue()).encode("utf-8"), filename, "text/csv")
+    """A CSV download written by course/csv_export.py: quoted, formula-safe, byte-order mark."""
+    return csv_download(filename, header, [[csv_cell(cell) for cell in row] for row in rows])
 
 
 def xlsx_response(filename, header, rows, sheet="Export"):

@@ -10,7 +10,12 @@ from course.modules.accounts.models import Role
 from course.modules.barriers import charts, responses
 from course.modules.barriers.forms import ResponseForm
 from course.modules.barriers.models import BarrierResponse
-from course.modules.barriers.overview import cohort_overview, parse_filters, quotations
+from course.modules.barriers.overview import (
+    cohort_overview,
+    own_uncounted_barriers,
+    parse_filters,
+    quotations,
+)
 from course.modules.barriers.routes import bp
 from course.modules.barriers.themes import STAGES, Theme, stage_label
 from course.permissions import cohort_ids_for, current_cohort_or_404, role_required
@@ -39,6 +44,8 @@ def _overview_context(cohort):
         "ranking": charts.ranking_chart(overview),
         "history": charts.history_chart(overview) if overview.shows_history else None,
         "quotes": quotations(cohort.id, overview) if show_quotes else None,
+        "own": own_uncounted_barriers(cohort.id, current_user),
+        "theme_label": lambda value: Theme(value).label,
         "responses": entries,
         "overdue": sum(r.is_overdue(today) for r in entries),
         "today": today,

@@ -38,6 +38,10 @@ NAV = {
         ("admin.audit_log", "Audit log"),
     ],
 }  # fmt: skip
+# A site administrator also manages the organisations; an organisation's administrator sees
+# neither them nor the site-wide audit log.
+ADMIN_NAV = [*NAV[Role.ADMIN][:3], ("admin.organisations", "Organisations"), NAV[Role.ADMIN][3]]
+ORGANISATION_ADMIN_NAV = NAV[Role.ADMIN][:3]
 
 
 @bp.app_context_processor
@@ -47,6 +51,8 @@ def navigation():
     def nav_items():
         if not current_user.is_authenticated:
             return []
+        if current_user.role == Role.ADMIN:
+            return ADMIN_NAV if current_user.is_site_admin else ORGANISATION_ADMIN_NAV
         return NAV[current_user.role_enum]
 
     def current_nav_endpoint():

@@ -77,6 +77,15 @@ def remember_cohort(cohort):
         session[CHOSEN_COHORT_KEY] = cohort.id
 
 
+def remember_cohort_id(cohort_id):
+    """Work in the cohort of the object this page shows (the caller checked membership)."""
+    current = g.get("current_cohort")
+    if current is not None and current.id == cohort_id:
+        return
+    session[CHOSEN_COHORT_KEY] = cohort_id
+    g.pop("current_cohort", None)  # current_cohort() now finds the chosen one
+
+
 def my_cohorts(user):
     """Every cohort the user belongs to, latest first (one query)."""
     return db.session.scalars(

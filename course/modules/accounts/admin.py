@@ -63,6 +63,7 @@ def users():
         roles=list(Role),
         cohorts=_cohort_choices()[1:],
         can_edit=scope.can_edit,
+        memberships=scope.visible_memberships,
         args={k: v for k, v in request.args.items() if k != "page"},
     )
 
@@ -115,7 +116,13 @@ def edit_user(user_id):
             db.session.commit()
             flash(f"Saved the changes to {user.name}.", "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user, empty=EmptyForm())
+    return render_template(
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        memberships=scope.visible_memberships(user),
+        empty=EmptyForm(),
+    )
 
 
 @bp.post("/users/<int:user_id>/deactivate")

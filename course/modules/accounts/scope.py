@@ -90,3 +90,9 @@ def may_join(user, cohort):
 def organisations_exist():
     """Whether any organisation has been set up yet."""
     return db.session.scalar(select(Organisation.id).limit(1)) is not None
+
+
+def visible_memberships(user):
+    """The person's cohorts that this administrator manages (memberships loaded with cohorts)."""
+    org_id = managed_organisation_id()
+    return [m for m in user.memberships if org_id is None or m.cohort.organisation_id == org_id]

@@ -16,7 +16,7 @@ from course.modules.attendance.services import CatchUpState
 from course.modules.notifications.services import notify
 from course.modules.programme.models import CourseSession
 from course.modules.readings.models import Reading, ReadingProgress, SessionReading
-from course.permissions import cohort_ids_for
+from course.permissions import cohort_ids_for, remember_cohort_id
 from course.timeutil import to_local, utcnow
 
 EXTENSION_DAYS = 14
@@ -190,4 +190,5 @@ def get_catch_up_for_trainer_or_404(catch_up_id):
     )
     if row is None:
         abort(404)
+    remember_cohort_id(row.course_session.cohort_id)
     return row

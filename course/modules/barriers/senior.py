@@ -16,7 +16,12 @@ from course.modules.barriers.models import BarrierResponse
 from course.modules.barriers.overview import cohort_overview, parse_filters, quotations
 from course.modules.barriers.routes import bp
 from course.modules.barriers.themes import STAGES, Theme, stage_label
-from course.permissions import cohort_ids_for, current_cohort_or_404, role_required
+from course.permissions import (
+    cohort_ids_for,
+    current_cohort_or_404,
+    remember_cohort_id,
+    role_required,
+)
 from course.timeutil import london_today, to_local
 
 VIEWER_ROLES = (Role.SENIOR_MANAGER, Role.EVALUATOR, Role.TRAINER)
@@ -113,6 +118,7 @@ def get_response_or_404(response_id):
     )
     if entry is None:
         abort(404)
+    remember_cohort_id(entry.cohort_id)
     return entry
 
 

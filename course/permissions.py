@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort, flash, g, request, session
+from flask import abort, g, request, session
 from flask_login import current_user, login_required
 from sqlalchemy import case, select
 
@@ -87,13 +87,16 @@ def remember_cohort_id(cohort_id):
 
 
 def my_cohorts(user):
-    """Every cohort the user belongs to, latest first (one query)."""
-    return db.session.scalars(
-        select(Cohort)
-        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-        .where(CohortMember.user_id == user.id)
-        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
-    ).all()
+    """Every cohort the user belongs to, latest first (one query a request)."""
+    cached = g.setdefault("my_cohorts", {})
+    if user.id not in cached:
+        cached[user.id] = db.session.scalars(
+            select(Cohort)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == user.id)
+            .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+        ).all()
+    return cached[user.id]
 
 
 def current_cohort_or_404():
@@ -131,16 +134,6 @@ def get_course_session_or_404(session_id):
     course_session, cohort = row
     remember_cohort(cohort)  # a session's page is a page of its cohort
     return course_session
-
-
-def refuse_if_archived(cohort, redirect_to):
-    """Staff cannot change an archived cohort: say so and send them back (None when open)."""
-    from flask import redirect
-
-    if cohort is not None and cohort.archived:
-        flash(f"{cohort.name} is archived, so nothing in it can be changed.", "error")
-        return redirect(redirect_to)
-    return None
 
 
 def is_staff(user):

@@ -96,6 +96,7 @@ def cohort(cohort_id):
         form=form,
         add_form=add_form,
         members=members,
+        can_edit=scope.can_edit,
         empty=EmptyForm(),
     )
 

@@ -1,6 +1,8 @@
 """Working in one cohort at a time: the switcher in the header, and links that carry the cohort."""
 
-from flask import abort, g, redirect, request, url_for
+from urllib.parse import urlsplit
+
+from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -57,3 +59,61 @@ def carry_the_cohort(endpoint, values):
     cohort = g.get("current_cohort")
     if cohort is not None:
         values["cohort"] = cohort.id
+
+
+# Writes that are a person's own, not the cohort's: allowed in an archived cohort too.
+OWN_WRITES = ("accounts.", "journal.", "notifications.", "calendar.", "home.")
+ARCHIVE_SWITCHES = ("admin.archive_cohort", "admin.unarchive_cohort", "admin.run_cohort_again")
+
+
+def _target_cohort_id():
+    """The cohort a write is about: from the object in its address, else the current cohort."""
+    from course.modules.attendance.models import CatchUp
+    from course.modules.barriers.models import Barrier, BarrierResponse
+    from course.modules.presentations.models import Presentation
+    from course.modules.programme.models import CourseSession
+
+    args = request.view_args or {}
+    by_session = select(CourseSession.cohort_id)
+    lookups = {
+        "cohort_id": None,
+        "session_id": by_session.where(CourseSession.id == args.get("session_id")),
+        "barrier_id": select(Barrier.cohort_id).where(Barrier.id == args.get("barrier_id")),
+        "response_id": select(BarrierResponse.cohort_id).where(
+            BarrierResponse.id == args.get("response_id")
+        ),
+        "presentation_id": by_session.join(Presentation).where(
+            Presentation.id == args.get("presentation_id")
+        ),
+        "catch_up_id": by_session.join(CatchUp).where(CatchUp.id == args.get("catch_up_id")),
+    }
+    for name, stmt in lookups.items():
+        if name in args:
+            return args[name] if stmt is None else db.session.scalar(stmt)
+    if request.endpoint.startswith("admin."):
+        return None  # accounts, not a cohort's records
+    cohort = current_cohort()
+    return cohort.id if cohort else None
+
+
+@bp.before_app_request
+def refuse_changes_to_an_archived_cohort():
+    """An archived cohort is read-only: every write to it is refused with a clear message."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or not current_user.is_authenticated:
+        return None
+    endpoint = request.endpoint or ""
+    if endpoint.startswith(OWN_WRITES) or endpoint in ARCHIVE_SWITCHES:
+        return None
+    cohort_id = _target_cohort_id()
+    archived = cohort_id is not None and db.session.scalar(
+        select(Cohort.name).where(Cohort.id == cohort_id, Cohort.archived_at.is_not(None))
+    )
+    if not archived:
+        return None
+    flash(
+        f"{archived} is archived, so nothing in it can be changed. "
+        "An administrator can open it for changes again.",
+        "error",
+    )
+    back = _safe_next(request.referrer and urlsplit(request.referrer).path)
+    return redirect(back or url_for("home.index"), code=303)

@@ -61,8 +61,10 @@ def carry_the_cohort(endpoint, values):
         values["cohort"] = cohort.id
 
 
-# Writes that are a person's own, not the cohort's: allowed in an archived cohort too.
+# Writes that are a person's own, not the cohort's: allowed in an archived cohort too (a
+# trainer's feedback on a shared journal entry is the cohort's, so theirs are checked).
 OWN_WRITES = ("accounts.", "journal.", "notifications.", "calendar.", "home.")
+TRAINERS_OWN_WRITES = ("accounts.", "notifications.", "calendar.", "home.")
 ARCHIVE_SWITCHES = ("admin.archive_cohort", "admin.unarchive_cohort", "admin.run_cohort_again")
 
 
@@ -70,6 +72,7 @@ def _target_cohort_id():
     """The cohort a write is about: from the object in its address, else the current cohort."""
     from course.modules.attendance.models import CatchUp
     from course.modules.barriers.models import Barrier, BarrierResponse
+    from course.modules.journal.models import JournalEntry
     from course.modules.presentations.models import Presentation
     from course.modules.programme.models import CourseSession
 
@@ -86,6 +89,7 @@ def _target_cohort_id():
             Presentation.id == args.get("presentation_id")
         ),
         "catch_up_id": by_session.join(CatchUp).where(CatchUp.id == args.get("catch_up_id")),
+        "entry_id": select(JournalEntry.cohort_id).where(JournalEntry.id == args.get("entry_id")),
     }
     for name, stmt in lookups.items():
         if name in args:
@@ -102,7 +106,8 @@ def refuse_changes_to_an_archived_cohort():
     if request.method in ("GET", "HEAD", "OPTIONS") or not current_user.is_authenticated:
         return None
     endpoint = request.endpoint or ""
-    if endpoint.startswith(OWN_WRITES) or endpoint in ARCHIVE_SWITCHES:
+    own = TRAINERS_OWN_WRITES if current_user.role == "trainer" else OWN_WRITES
+    if endpoint.startswith(own) or endpoint in ARCHIVE_SWITCHES:
         return None
     cohort_id = _target_cohort_id()
     archived = cohort_id is not None and db.session.scalar(

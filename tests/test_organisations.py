@@ -377,3 +377,61 @@ def test_an_archived_cohort_refuses_changes_and_keeps_participants_material(
     assert ann.get("/journal/export/journal.md").status_code == 200
     assert ann.get("/attendance/").status_code == 200
     assert "archived" in ann.get("/programme/").get_data(as_text=True)
+
+
+def _raised(cohort_id, theme, people, released_at):
+    """Released barriers of one theme, one from each person."""
+    from course.modules.barriers.models import Barrier, BarrierStatus
+
+    for person in people:
+        db.session.add(
+            Barrier(
+                cohort_id=cohort_id,
+                theme=theme,
+                text="No time to think in supervision.",
+                raised_by_id=person.id,
+                period=1,
+                status=BarrierStatus.RELEASED,
+                released_at=released_at,
+            )
+        )
+
+
+def test_year_on_year_shows_each_cohorts_themes_under_k_and_no_total(
+    app, make_user, login, auth, count_queries
+):
+    with app.app_context():
+        last = _cohort("Bromley 2024-25", "London Borough of Bromley", date(2024, 9, 1))
+        this = _cohort("Bromley 2025-26", "London Borough of Bromley")
+        other = _cohort("Camden 2025-26", "London Borough of Camden")
+        db.session.commit()
+        ids = (last.id, this.id, other.id)
+    senior = make_user(role=Role.SENIOR_MANAGER, cohort_id=ids[1])
+    last_year = [make_user(cohort_id=ids[0]) for _ in range(6)]
+    this_year = [make_user(cohort_id=ids[1]) for _ in range(3)]
+    camden = [make_user(cohort_id=ids[2]) for _ in range(7)]
+    with app.app_context():
+        _raised(ids[0], "workload", last_year, datetime(2024, 11, 1, tzinfo=UTC))
+        _raised(ids[1], "workload", this_year, datetime(2025, 11, 1, tzinfo=UTC))
+        _raised(ids[2], "workload", camden, datetime(2025, 11, 1, tzinfo=UTC))
+        db.session.commit()
+    client = login(senior)
+    with count_queries() as queries:
+        page = client.get("/barriers/year-on-year").get_data(as_text=True)
+    table = page.split("<table")[1].split("</table>")[0]
+    assert "Bromley 2024-25" in table and "Bromley 2025-26" in table
+    assert "Camden" not in page
+    workload = table.split("Workload and caseloads")[1].split("</tr>")[0]
+    assert ">6<" in workload and "fewer than 5" in workload
+    assert ">9<" not in table and "Total" not in table  # nothing to subtract one year from
+    with app.app_context():  # a third year adds no queries
+        third = _cohort("Bromley 2023-24", "London Borough of Bromley", date(2023, 9, 1))
+        db.session.commit()
+        _raised(third.id, "workload", last_year, datetime(2023, 11, 1, tzinfo=UTC))
+        db.session.commit()
+    with count_queries() as more:
+        assert "Bromley 2023-24" in client.get("/barriers/year-on-year").get_data(as_text=True)
+    assert len(more) == len(queries)
+    auth.logout()
+    participant = login(this_year[0])
+    assert participant.get("/barriers/year-on-year").status_code == 403

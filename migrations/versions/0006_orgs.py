@@ -1,7 +1,7 @@
 """organisations own cohorts; people belong to one; cohorts can be archived
 
-Revision ID: 0005_orgs
-Revises: 0004
+Revision ID: 0006_orgs
+Revises: 0005_privacy
 Create Date: 2026-11-29 20:30:00
 
 Each distinct organisation name of the existing cohorts becomes an organisation row. Participants
@@ -13,8 +13,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_orgs"
-down_revision = "0004"
+revision = "0006_orgs"
+down_revision = "0005_privacy"
 branch_labels = None
 depends_on = None
 

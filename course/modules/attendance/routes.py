@@ -15,7 +15,7 @@ from course.modules.attendance.register import register_history, save_register
 from course.modules.attendance.services import ATTENDED_RULE
 from course.modules.programme.services import cohort_sessions
 from course.permissions import current_cohort, get_course_session_or_404, role_required
-from course.timeutil import london_today
+from course.timeutil import london_today, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
 
@@ -35,7 +35,9 @@ def index():
     if cohort is None:
         return render_template("attendance/no_cohort.html")
     sessions = cohort_sessions(cohort.id)
-    context = dict(cohort=cohort, sessions=sessions, rule=ATTENDED_RULE, today=london_today())
+    context = dict(
+        cohort=cohort, sessions=sessions, rule=ATTENDED_RULE, today=london_today(), now=utcnow()
+    )
     role = current_user.role_enum
     if role == Role.TRAINER:
         context.update(compliance.trainer_view(cohort, sessions))

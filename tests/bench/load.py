@@ -119,13 +119,17 @@ def prepare(url, scale):
 
 def count_queries(app, accounts, pages, trainer_cohort):
     """{(role, path): statements the page sends}, signed in through the real form."""
-    app.config.update(WTF_CSRF_ENABLED=False)
     counts = {}
     with app.app_context():
         engine = db.engine
     for role, paths in pages.items():
         client = app.test_client()
-        client.post("/login", data={"email": accounts[role], "password": national.PASSWORD})
+        login = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login).group(1)
+        client.post(
+            "/login",
+            data={"email": accounts[role], "password": national.PASSWORD, "csrf_token": token},
+        )
         if role == "trainer":
             client.get(f"/?cohort={trainer_cohort}")
         for path in paths:
@@ -155,28 +159,30 @@ def serve(url, folder, workers):
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(60):
         try:
-            requests.get(f"{base}/healthz", timeout=1)
+            requests.get(f"{base}/healthz", timeout=5)
             return process, base
-        except requests.ConnectionError:
-            time.sleep(0.2)
+        except requests.RequestException:
+            time.sleep(1)
+    os.killpg(process.pid, signal.SIGTERM)
     raise RuntimeError("gunicorn did not start")
 
 
 def signed_in(base, email, cohort=None):
     """A requests session signed in as the person."""
     session = requests.Session()
-    page = session.get(f"{base}/login").text
+    page = session.get(f"{base}/login", timeout=60).text
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     response = session.post(
         f"{base}/login",
         data={"email": email, "password": national.PASSWORD, "csrf_token": token},
         allow_redirects=False,
+        timeout=60,
     )
     assert response.status_code == 302, f"{email} could not sign in"
     if cohort:
-        session.get(f"{base}/?cohort={cohort}")
+        session.get(f"{base}/?cohort={cohort}", timeout=60)
     return session
 
 
@@ -187,7 +193,7 @@ def hammer(sessions, url, seconds):
     def run(session):
         while time.perf_counter() < stop:
             start = time.perf_counter()
-            response = session.get(url)
+            response = session.get(url, timeout=60)
             latencies.append(time.perf_counter() - start)
             if response.status_code != 200:
                 errors.append(response.status_code)
@@ -213,6 +219,7 @@ def benchmark(kind, args):
     """Build, count, serve and measure one database; prints and returns the table's rows."""
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{kind}-"))
     url, cleanup = fresh_database(kind, folder)
+    os.environ["COURSE_INSTANCE_PATH"] = str(folder)  # one set of encryption keys for both
     process = app = None
     try:
         started = time.perf_counter()
@@ -231,6 +238,7 @@ def benchmark(kind, args):
                 hammer(sessions, f"{base}{path}", 0.5)  # warm up
                 rps, latencies = hammer(sessions, f"{base}{path}", args.seconds)
                 rows.append((role, path, rps, latencies, queries[(role, path)][0]))
+                print(f"  {role} {path}: {rps:.1f}/s", flush=True)
         print(
             f"\n{kind}, scale {args.scale}, {args.concurrency} concurrent, {args.workers} workers"
         )

@@ -105,10 +105,23 @@ def upgrade():
         )
     )
     _foreign_keys(True)
+    # Indexes the national dataset needs (tests/bench/README.md).
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.create_index("ix_notification_user_read", ["user_id", "read_at"])
+    with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.create_index("ix_user_name", ["name", "id"])
+    with op.batch_alter_table("cohort_member", schema=None) as batch_op:
+        batch_op.create_index("ix_cohort_member_user_cohort", ["user_id", "cohort_id"])
 
 
 def downgrade():
     _foreign_keys(False)
+    with op.batch_alter_table("cohort_member", schema=None) as batch_op:
+        batch_op.drop_index("ix_cohort_member_user_cohort")
+    with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.drop_index("ix_user_name")
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.drop_index("ix_notification_user_read")
     with op.batch_alter_table("cohort", schema=None) as batch_op:
         batch_op.add_column(sa.Column("organisation", sa.String(length=160), nullable=True))
     op.get_bind().execute(

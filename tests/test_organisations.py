@@ -435,3 +435,49 @@ def test_year_on_year_shows_each_cohorts_themes_under_k_and_no_total(
     auth.logout()
     participant = login(this_year[0])
     assert participant.get("/barriers/year-on-year").status_code == 403
+
+
+COHORT_PAGES = {
+    Role.TRAINER: ["/", "/programme/", "/attendance/", "/presentations/", "/journal/shared",
+                   "/barriers/review", "/readings/progress", "/attendance/catch-ups"],
+    Role.PARTICIPANT: ["/", "/programme/", "/readings/", "/attendance/", "/journal/",
+                       "/barriers/", "/notifications/"],
+    Role.EVALUATOR: ["/", "/attendance/", "/barriers/overview"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", list(COHORT_PAGES))
+def test_main_pages_make_the_same_queries_in_2_and_20_cohorts(
+    app, make_user, login, count_queries, add_participants, role
+):
+    with app.app_context():
+        first = _cohort("Cohort 1", "Council 1")
+        db.session.commit()
+        first_id = first.id
+    person = make_user(role=role, cohort_id=first_id)
+    add_participants(first_id, 5)
+    client = login(person)
+
+    def counts():
+        found = {}
+        for path in COHORT_PAGES[role]:
+            client.get(path)
+            with count_queries() as queries:
+                assert client.get(path).status_code == 200, path
+            found[path] = len(queries)
+        return found
+
+    made, results = 1, {}
+    for upto in (2, 20):
+        with app.app_context():
+            for n in range(made + 1, upto + 1):
+                cohort = _cohort(f"Cohort {n}", f"Council {n % 3}", date(2025, 8, 1))
+                db.session.add(CohortMember(cohort_id=cohort.id, user_id=person.id))
+            db.session.commit()
+        for n in range(made + 1, upto + 1):
+            with app.app_context():
+                cohort_id = db.session.scalar(select(Cohort.id).where(Cohort.name == f"Cohort {n}"))
+            add_participants(cohort_id, 5)
+        made = upto
+        results[upto] = counts()
+    assert results[2] == results[20]

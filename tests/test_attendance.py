@@ -414,7 +414,10 @@ def test_matrix_export_is_csv_for_excel_and_is_audited(
     mark(app, past[-1], person, "apologies", "court")
     response = login(trainers[0]).get("/attendance/matrix.csv")
     assert response.data.startswith(b"\xef\xbb\xbf")
-    assert response.headers["Content-Disposition"] == 'attachment; filename="attendance-matrix.csv"'
+    assert (
+        response.headers["Content-Disposition"]
+        == 'attachment; filename="attendance-matrix-test-borough.csv"'
+    )
     lines = response.data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Name,Group,Team,Session 1,Session 2,")
     assert lines[1].startswith("Zoë Zielinski,Participant,,")

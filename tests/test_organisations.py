@@ -481,3 +481,21 @@ def test_main_pages_make_the_same_queries_in_2_and_20_cohorts(
         made = upto
         results[upto] = counts()
     assert results[2] == results[20]
+
+
+def test_exports_name_the_cohort_they_are_of(app, two_councils, login):
+    ids, _, people = two_councils
+    client = login(people["trainer"])
+    with app.app_context():
+        held = db.session.scalar(
+            select(CourseSession.id).where(
+                CourseSession.cohort_id == ids["bromley"], CourseSession.number == 1
+            )
+        )
+    register = client.get(f"/attendance/{held}/register.csv")
+    assert "register-bromley-2025-26-session-1.csv" in register.headers["Content-Disposition"]
+    matrix = client.get("/attendance/matrix.csv")  # the register's cohort is now the one
+    assert "attendance-matrix-bromley-2025-26.csv" in matrix.headers["Content-Disposition"]
+    _switch(client, ids["camden"])
+    matrix = client.get("/attendance/matrix.csv")
+    assert "attendance-matrix-camden-2025-26.csv" in matrix.headers["Content-Disposition"]

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from course import audit
 from course.extensions import db
-from course.modules.accounts.models import Role
+from course.modules.accounts.models import Role, slugify
 from course.modules.attendance import compliance, exports
 from course.modules.attendance.catch_ups import waiting_for_approval
 from course.modules.attendance.forms import RegisterForm
@@ -131,7 +131,8 @@ def export_register(session_id):
     header, rows = exports.register_rows(course_session, people, marks)
     audit.record("register_exported", course_session, people=len(people))
     db.session.commit()
-    return exports.csv_response(f"register-session-{course_session.number}.csv", header, rows)
+    of = slugify(current_cohort().name)  # the session's cohort: the file says which
+    return exports.csv_response(f"register-{of}-session-{course_session.number}.csv", header, rows)
 
 
 @bp.route("/matrix.csv")
@@ -146,4 +147,4 @@ def export_matrix():
     header, rows = exports.matrix_rows(sessions, view["rows"], london_today())
     audit.record("attendance_matrix_exported", cohort, people=len(view["rows"]))
     db.session.commit()
-    return exports.csv_response("attendance-matrix.csv", header, rows)
+    return exports.csv_response(f"attendance-matrix-{slugify(cohort.name)}.csv", header, rows)

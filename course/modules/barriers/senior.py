@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from course import audit
 from course.extensions import db
-from course.modules.accounts.models import Role
+from course.modules.accounts.models import Role, slugify
 from course.modules.barriers import charts, responses
 from course.modules.barriers.forms import ResponseForm
 from course.modules.barriers.models import BarrierResponse
@@ -100,7 +100,7 @@ def overview_csv():
         theme=theme.value if theme else "",
     )
     db.session.commit()
-    name = f"barrier-figures-{london_today():%Y-%m-%d}.csv"
+    name = f"barrier-figures-{slugify(cohort.name)}-{london_today():%Y-%m-%d}.csv"
     return Response(
         out.getvalue(),
         mimetype="text/csv",

@@ -24,8 +24,13 @@ from tests.conftest import PASSWORD, Auth, _cheap_hash
 CLOCK = datetime(2026, 3, 10, 12, tzinfo=UTC)
 DEMO_BOROUGH = "Demo Borough Council Children's Social Care"
 NORTHFIELD = "Northfield City Council Children's Services"
-# Routes that are not of any organisation: the course's shared library of readings, signing in.
-SHARED = {"static", "accounts.set_password", "calendar.feed", "home.healthz", "accounts.login"}
+# Routes that are not of any organisation (static files, signing in, /healthz), and secret-token
+# links (set a password, the calendar feed, a data pack): a made-up token is 404 (their modules
+# test that); the feed is checked below with each person's own token.
+SHARED = {
+    "static", "accounts.set_password", "calendar.feed", "home.healthz", "accounts.login",
+    "privacy.pack_link",
+}  # fmt: skip
 
 
 def _object_ids(organisation_name):

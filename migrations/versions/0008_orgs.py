@@ -1,7 +1,7 @@
 """organisations own cohorts; people belong to one; cohorts can be archived
 
-Revision ID: 0007_orgs
-Revises: 0006_privacy_packs
+Revision ID: 0008_orgs
+Revises: 0007_supervision
 Create Date: 2026-11-29 20:30:00
 
 Each distinct organisation name of the existing cohorts becomes an organisation row. Participants
@@ -13,8 +13,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_orgs"
-down_revision = "0006_privacy_packs"
+revision = "0008_orgs"
+down_revision = "0007_supervision"
 branch_labels = None
 depends_on = None
 

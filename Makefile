@@ -22,6 +22,7 @@ run: db
 test: $(BIN)/activate
 	$(BIN)/ruff check course tests migrations
 	$(BIN)/ruff format --check course tests migrations
+	$(BIN)/bandit -r course -q
 	$(BIN)/pytest
 
 lint: $(BIN)/activate
@@ -37,4 +38,6 @@ clean:
 # The national dataset under load, on SQLite and PostgreSQL (tests/bench/README.md).
 # BENCH_ARGS="--scale 0.1 --databases sqlite" for a quick look.
 bench: $(BIN)/activate
+	$(BIN)/python tests/bench/bench_pages.py
+	$(BIN)/python tests/bench/bench_text.py
 	$(BIN)/python -u tests/bench/load.py $(BENCH_ARGS)

@@ -419,8 +419,8 @@ def test_matrix_export_is_csv_for_excel_and_is_audited(
         == 'attachment; filename="attendance-matrix-test-borough.csv"'
     )
     lines = response.data.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Name,Group,Team,Session 1,Session 2,")
-    assert lines[1].startswith("Zoë Zielinski,Participant,,")
+    assert lines[0].startswith('"Name","Group","Team","Session 1","Session 2",')
+    assert lines[1].startswith('"Zoë Zielinski","Participant","",')
     assert "Apologies (Court or statutory duty); catch-up to do" in lines[1]
     assert "Present, Late and Left early count as attended." in lines[-1]
     with app.app_context():

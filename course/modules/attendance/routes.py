@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from course import audit
+from course.csv_export import csv_download
 from course.extensions import db
 from course.modules.accounts.models import Role, slugify
 from course.modules.attendance import compliance, exports
@@ -132,7 +133,7 @@ def export_register(session_id):
     audit.record("register_exported", course_session, people=len(people))
     db.session.commit()
     of = slugify(current_cohort().name)  # the session's cohort: the file says which
-    return exports.csv_response(f"register-{of}-session-{course_session.number}.csv", header, rows)
+    return csv_download(f"register-{of}-session-{course_session.number}.csv", header, rows)
 
 
 @bp.route("/matrix.csv")
@@ -147,4 +148,4 @@ def export_matrix():
     header, rows = exports.matrix_rows(sessions, view["rows"], london_today())
     audit.record("attendance_matrix_exported", cohort, people=len(view["rows"]))
     db.session.commit()
-    return exports.csv_response(f"attendance-matrix-{slugify(cohort.name)}.csv", header, rows)
+    return csv_download(f"attendance-matrix-{slugify(cohort.name)}.csv", header, rows)

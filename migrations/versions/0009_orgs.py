@@ -1,7 +1,7 @@
 """organisations own cohorts; people belong to one; cohorts can be archived
 
-Revision ID: 0008_orgs
-Revises: 0007_supervision
+Revision ID: 0009_orgs
+Revises: 0008_eval
 Create Date: 2026-11-29 20:30:00
 
 Each distinct organisation name of the existing cohorts becomes an organisation row. Participants
@@ -13,8 +13,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_orgs"
-down_revision = "0007_supervision"
+revision = "0009_orgs"
+down_revision = "0008_eval"
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from course import audit
 from course.extensions import db
-from course.modules.accounts.models import Role
+from course.modules.accounts.models import Role, slugify
 from course.modules.attendance import compliance, exports
 from course.modules.attendance.catch_ups import waiting_for_approval
 from course.modules.attendance.forms import RegisterForm
@@ -16,7 +16,7 @@ from course.modules.attendance.services import ATTENDED_RULE
 from course.modules.programme.services import cohort_sessions
 from course.permissions import current_cohort, get_course_session_or_404, role_required
 from course.spreadsheets import table_response
-from course.timeutil import london_today
+from course.timeutil import london_today, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
 
@@ -36,7 +36,9 @@ def index():
     if cohort is None:
         return render_template("attendance/no_cohort.html")
     sessions = cohort_sessions(cohort.id)
-    context = dict(cohort=cohort, sessions=sessions, rule=ATTENDED_RULE, today=london_today())
+    context = dict(
+        cohort=cohort, sessions=sessions, rule=ATTENDED_RULE, today=london_today(), now=utcnow()
+    )
     role = current_user.role_enum
     if role == Role.TRAINER:
         context.update(compliance.trainer_view(cohort, sessions))
@@ -131,8 +133,8 @@ def export_register(session_id, format_):
     header, rows = exports.register_rows(course_session, people, marks)
     audit.record("register_exported", course_session, people=len(people), format=format_)
     db.session.commit()
-    stem = f"register-session-{course_session.number}"
-    return table_response(stem, header, rows, format_)
+    of = slugify(current_cohort().name)  # the session's cohort: the file says which
+    return table_response(f"register-{of}-session-{course_session.number}", header, rows, format_)
 
 
 @bp.route("/matrix.csv", defaults={"format_": "csv"})
@@ -148,4 +150,4 @@ def export_matrix(format_):
     header, rows = exports.matrix_rows(sessions, view["rows"], london_today())
     audit.record("attendance_matrix_exported", cohort, people=len(view["rows"]), format=format_)
     db.session.commit()
-    return table_response("attendance-matrix", header, rows, format_)
+    return table_response(f"attendance-matrix-{slugify(cohort.name)}", header, rows, format_)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from course import audit
 from course.extensions import db
-from course.modules.accounts.models import Role
+from course.modules.accounts.models import Role, slugify
 from course.modules.barriers import charts, responses
 from course.modules.barriers.forms import ResponseForm
 from course.modules.barriers.models import BarrierResponse
@@ -18,7 +18,12 @@ from course.modules.barriers.overview import (
 )
 from course.modules.barriers.routes import bp
 from course.modules.barriers.themes import STAGES, Theme, stage_label
-from course.permissions import cohort_ids_for, current_cohort_or_404, role_required
+from course.permissions import (
+    cohort_ids_for,
+    current_cohort_or_404,
+    remember_cohort_id,
+    role_required,
+)
 from course.spreadsheets import table_response
 from course.timeutil import london_today, to_local
 
@@ -100,7 +105,8 @@ def overview_csv(format_):
         format=format_,
     )
     db.session.commit()
-    return table_response(f"barrier-figures-{london_today():%Y-%m-%d}", header, rows, format_)
+    stem = f"barrier-figures-{slugify(cohort.name)}-{london_today():%Y-%m-%d}"
+    return table_response(stem, header, rows, format_)
 
 
 def get_response_or_404(response_id):
@@ -113,6 +119,7 @@ def get_response_or_404(response_id):
     )
     if entry is None:
         abort(404)
+    remember_cohort_id(entry.cohort_id)
     return entry
 
 

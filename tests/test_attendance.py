@@ -417,9 +417,7 @@ def test_matrix_export_is_csv_for_excel_and_is_audited(
     mark(app, past[-1], person, "apologies", "court")
     response = login(trainers[0]).get("/attendance/matrix.csv")
     assert response.data.startswith(b"\xef\xbb\xbf")
-    assert response.headers["Content-Disposition"].endswith(
-        'filename="attendance-matrix-test-borough.csv"'
-    )
+    assert response.headers["Content-Disposition"].endswith('matrix-test-borough.csv"')
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][:5] == ["Name", "Group", "Team", "Session 1", "Session 2"]
     assert rows[1][:3] == ["Zoë Zielinski", "Participant", ""]

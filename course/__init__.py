@@ -22,9 +22,14 @@ DEFAULTS = dict(
     PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
     COURSE_IDLE_TIMEOUT=timedelta(hours=2),
     COURSE_ABSOLUTE_TIMEOUT=timedelta(hours=12),
+    # Sign-in throttling (accounts/authentication.py): failures that go freely, per account and
+    # per address from unknown browsers, and per known device; then pauses that double.
     COURSE_LOGIN_MAX_FAILURES_PER_ACCOUNT=5,
     COURSE_LOGIN_MAX_FAILURES_PER_ADDRESS=20,
-    COURSE_LOGIN_LOCKOUT=timedelta(minutes=15),
+    COURSE_LOGIN_MAX_FAILURES_PER_DEVICE=10,
+    COURSE_LOGIN_FIRST_PAUSE=timedelta(minutes=1),
+    COURSE_LOGIN_LONGEST_PAUSE=timedelta(hours=1),
+    COURSE_LOGIN_FORGET_AFTER=timedelta(hours=24),
     COURSE_SET_PASSWORD_LINK_LIFETIME=timedelta(days=7),
     COURSE_DEMO_PASSWORD="reflective-practice-demo",  # noqa: S106 - the documented demo password
     COURSE_K_ANONYMITY=5,

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from course import audit
 from course.audit import AuditEvent
 from course.extensions import db
+from course.modules.accounts import notices
 from course.modules.accounts.admin import bp
 from course.modules.accounts.forms import AddMemberForm, CohortForm, EmptyForm
 from course.modules.accounts.models import Cohort, CohortMember, User
@@ -160,6 +161,7 @@ def _add_members(cohort, add_form):
     )
     added = [u for u in users.values() if u.id not in existing]
     db.session.add_all(CohortMember(cohort_id=cohort.id, user_id=u.id) for u in added)
+    notices.announce_new_trainers(cohort.id, added)
     audit.record("cohort_members_added", cohort, count=len(added))
     db.session.commit()
     flash(f"Added {len(added)} people to {cohort.name}.", "success")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from course import audit
 from course.extensions import db
+from course.modules.accounts import notices
 from course.modules.accounts.models import Cohort, CohortMember, Role, User
 from course.modules.accounts.services import issue_set_password_link, normalise_email
 
@@ -130,14 +131,17 @@ def import_users(preview):
     """Create the accounts of a clean preview; returns (user, set-password token) pairs."""
     if not preview.ok:
         raise ValueError("only a preview without problems can be imported")
-    created = []
+    created, trainers_by_cohort = [], {}
     for row in preview.rows:
         user = User(name=row.name, email=row.email, role=row.role, team=row.team or None)
         db.session.add(user)
         db.session.flush()
         if row.cohort_id:
             db.session.add(CohortMember(cohort_id=row.cohort_id, user_id=user.id))
+            trainers_by_cohort.setdefault(row.cohort_id, []).append(user)
         created.append((user, issue_set_password_link(user)))
+    for cohort_id, users in trainers_by_cohort.items():
+        notices.announce_new_trainers(cohort_id, users)
     audit.record("users_imported", object_type="User", count=len(created))
     db.session.commit()
     return created

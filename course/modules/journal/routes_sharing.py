@@ -9,12 +9,15 @@ from course.modules.accounts.models import Role
 from course.modules.journal.blueprint import bp
 from course.modules.journal.forms import FeedbackForm, ShareForm
 from course.modules.journal.services import (
+    AUTHOR_ROLES,
     get_entry_for_author_or_404,
     get_entry_for_reader_or_404,
 )
 from course.modules.journal.sharing import (
     add_feedback,
     feedback_counts,
+    my_shared_entries,
+    readers_of_my_shares,
     share_with_trainers,
     shared_with,
     stop_sharing,
@@ -54,6 +57,18 @@ def unshare(entry_id):
     db.session.commit()
     flash("This entry is private again: only you can read it.", "success")
     return redirect(url_for("journal.entry", entry_id=entry.id))
+
+
+@bp.route("/sharing")
+@role_required(*AUTHOR_ROLES)
+def sharing():
+    """Who can read what I share: each cohort's trainers by name, and what is shared now."""
+    cohort = current_cohort()
+    return render_template(
+        "journal/sharing.html",
+        readers=readers_of_my_shares(current_user, cohort.id if cohort else None),
+        entries=my_shared_entries(current_user),
+    )
 
 
 @bp.route("/shared")

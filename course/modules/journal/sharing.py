@@ -2,10 +2,11 @@
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from course.extensions import db
+from course.modules.accounts.models import Cohort, CohortMember, Role, User
 from course.modules.accounts.services import cohort_trainers
 from course.modules.journal.models import JournalComment, JournalEntry
 from course.modules.journal.services import visible_to_trainer
@@ -54,6 +55,54 @@ def add_feedback(entry, trainer, text, link):
         link=link,
     )
     return comment
+
+
+def readers_of_my_shares(author, cohort_id):
+    """[(cohort, [trainer, ...]), ...]: exactly who can read what the author shares.
+
+    The cohort they would share with now, and every cohort an entry of theirs is shared with;
+    each with its active trainers, who are the only people who can read those entries.
+    """
+    shared_in = select(JournalEntry.cohort_id).where(
+        JournalEntry.author_id == author.id, *_live_share()
+    )
+    cohort_ids = or_(Cohort.id == cohort_id, Cohort.id.in_(shared_in))
+    cohorts = list(db.session.scalars(select(Cohort).where(cohort_ids).order_by(Cohort.name)))
+    rows = db.session.execute(
+        select(CohortMember.cohort_id, User)
+        .join(User, User.id == CohortMember.user_id)
+        .where(
+            CohortMember.cohort_id.in_([c.id for c in cohorts]),
+            User.role == Role.TRAINER,
+            User.active.is_(True),
+        )
+        .order_by(User.name, User.id)
+    )
+    trainers = {}
+    for member_cohort, trainer in rows.tuples():
+        trainers.setdefault(member_cohort, []).append(trainer)
+    return [(cohort, trainers.get(cohort.id, [])) for cohort in cohorts]
+
+
+def my_shared_entries(author):
+    """The author's entries the trainers can read now, most recently shared first."""
+    return list(
+        db.session.scalars(
+            select(JournalEntry)
+            .where(JournalEntry.author_id == author.id, *_live_share())
+            .order_by(JournalEntry.shared_at.desc(), JournalEntry.id.desc())
+        )
+    )
+
+
+def _live_share(now=None):
+    """The condition for an entry shared now (not deleted, not past its date)."""
+    now = now or utcnow()
+    return (
+        JournalEntry.deleted_at.is_(None),
+        JournalEntry.shared_with_trainers.is_(True),
+        or_(JournalEntry.share_expires_at.is_(None), JournalEntry.share_expires_at > now),
+    )
 
 
 def shared_with(trainer):

@@ -23,7 +23,7 @@ def upgrade():
         "sign_in_throttle",
         sa.Column("key", sa.String(length=80), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("last_at", sa.DateTime(), nullable=False),
+        sa.Column("since", sa.DateTime(), nullable=False),
         sa.Column("next_allowed_at", sa.DateTime(), nullable=True),
         sa.CheckConstraint("failures >= 0", name=op.f("ck_sign_in_throttle_failures_not_negative")),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_sign_in_throttle")),

@@ -88,7 +88,11 @@ def _refuse(email, reservation):
 
 
 def _reserve_attempt(email, ip, rules):
-    """Count this attempt where it belongs, or refuse it; [(key, rule or None to clear)]."""
+    """Count this attempt where it belongs, or refuse it; [(key, rule to give back, or None)].
+
+    On success a device's and an account's failures are forgotten (the person knew the
+    password); an address only gets this attempt back, since colleagues share it.
+    """
     nonce = device_nonce(email)
     if nonce:
         device = reserve(throttle_key("device", nonce), rules["device"])
@@ -102,7 +106,7 @@ def _reserve_attempt(email, ip, rules):
     if not account.allowed:
         give_back(address.key, rules["address"])  # this attempt never reached a password
         _refuse(email, account)
-    return [(address.key, rules["address"]), (account.key, rules["account"])]
+    return [(address.key, rules["address"]), (account.key, None)]
 
 
 def authenticate(email, password):
@@ -125,7 +129,7 @@ def authenticate(email, password):
         raise SignInRefused(WRONG_CREDENTIALS)
     for key, rule in reserved:
         if rule is None:
-            clear(key)  # a known device that signed in starts again from nothing
+            clear(key)
         else:
             give_back(key, rule)
     return user

@@ -9,8 +9,8 @@ forgets the key altogether (`clear(key)`).
 
 The first `rule.limit` attempts go freely; each one after that must wait a pause that doubles
 with every further failure (`first_pause`, twice that, ... up to `longest_pause`), so guessing
-slows down without a fixed lock-out. A key whose last attempt is older than `forget_after`
-starts again from nothing.
+slows down without a fixed lock-out. A count older than `forget_after` starts again from
+nothing, however busy the key has been since.
 """
 
 import hashlib
@@ -80,7 +80,7 @@ def reserve(key, rule, now=None):
     """
     now = now or utcnow()
     table = SignInThrottle.__table__
-    forgotten = table.c.last_at < _at(now - rule.forget_after)
+    forgotten = table.c.since < _at(now - rule.forget_after)
     count = case((forgotten, 1), else_=table.c.failures + 1)
     pauses = rule.pauses()
     next_allowed = case(
@@ -91,10 +91,14 @@ def reserve(key, rule, now=None):
     first = None if rule.limit > 1 else now + pauses[0]
     statement = (
         _insert()
-        .values(key=key, failures=1, last_at=now, next_allowed_at=first)
+        .values(key=key, failures=1, since=now, next_allowed_at=first)
         .on_conflict_do_update(
             index_elements=[table.c.key],
-            set_={"failures": count, "last_at": _at(now), "next_allowed_at": next_allowed},
+            set_={
+                "failures": count,
+                "since": case((forgotten, _at(now)), else_=table.c.since),
+                "next_allowed_at": next_allowed,
+            },
             where=or_(
                 table.c.next_allowed_at.is_(None),
                 table.c.next_allowed_at <= _at(now),
@@ -128,5 +132,5 @@ def give_back(key, rule):
 
 
 def clear(key):
-    """Forget every failure of `key` (a device that has just signed in). The caller commits."""
+    """Forget every failure of `key` (it has just proved itself). The caller commits."""
     db.session.execute(delete(SignInThrottle).where(SignInThrottle.key == key))

@@ -141,9 +141,7 @@ def test_each_ended_sign_in_says_why(app, make_user, login, how, reason):
         admin_client = Auth(app.test_client())
         admin_client.login(admin)
         token = admin_client.csrf_token("/admin/users")
-        admin_client.client.post(
-            f"/admin/users/{person.id}/deactivate", data={"csrf_token": token}
-        )
+        admin_client.client.post(f"/admin/users/{person.id}/deactivate", data={"csrf_token": token})
     with app.app_context():
         first = db.session.scalars(
             select(UserSession).where(UserSession.user_id == person.id).order_by(UserSession.id)

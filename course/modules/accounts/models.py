@@ -126,7 +126,7 @@ class UserSession(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """A sign-in attempt, kept in the database so throttling holds across workers."""
+    """A sign-in attempt, kept as history; throttling counts in SignInThrottle."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)

@@ -235,3 +235,23 @@ def test_participants_are_told_when_a_trainer_joins_their_cohort(app, admin, coh
         "A trainer has joined your cohort: Nova Trainer"
     }
     assert outsider.id not in [user_id for user_id, *_ in told]
+
+
+def test_participants_are_told_when_a_member_becomes_a_trainer(app, admin, cohort, make_user):
+    participant = make_user(Role.PARTICIPANT, cohort_id=cohort)
+    promoted = make_user(Role.PARTICIPANT, cohort_id=cohort, name="Rae Promoted")
+    path = f"/admin/users/{promoted.id}/edit"
+    admin.post(
+        path,
+        data={
+            "name": "Rae Promoted",
+            "email": promoted.email,
+            "role": "trainer",
+            "active": "y",
+            "csrf_token": form_token(admin, path),
+        },
+    )
+    told = _outbox(app, TRAINER_ADDED)
+    assert [(user_id, subject) for user_id, _, subject, *_ in told] == [
+        (participant.id, "A trainer has joined your cohort: Rae Promoted")
+    ]

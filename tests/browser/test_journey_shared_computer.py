@@ -53,6 +53,9 @@ def nothing_offered(page):
 def test_signing_out_forgets_the_text_and_the_next_person_is_offered_nothing(page):
     sign_in(page, "manager31@example.org")
     write_and_leave(page, "Child A's mother was frightened.")
+    page.get_by_role("link", name="Who can read what I share").click()
+    check_page(page)
+    expect(page.get_by_text(re.compile(r"^\d+ trainers? can read what you share"))).to_be_visible()
     sign_out(page)
     assert browser_copies(page) == {}  # Clear-Site-Data on the sign-out
     sign_in(page, "manager32@example.org")

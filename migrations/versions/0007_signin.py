@@ -1,7 +1,7 @@
 """sign-in hardening: throttles, device-trusted sign-ins, why a sign-in ended, email to old address
 
-Revision ID: 0006_signin
-Revises: 0005_privacy
+Revision ID: 0007_signin
+Revises: 0006_privacy_packs
 Create Date: 2026-11-29 20:40:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0006_signin"
-down_revision = "0005_privacy"
+revision = "0007_signin"
+down_revision = "0006_privacy_packs"
 branch_labels = None
 depends_on = None
 

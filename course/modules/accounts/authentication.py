@@ -18,7 +18,7 @@ from course.extensions import db
 from course.modules.accounts.devices import device_nonce
 from course.modules.accounts.models import LoginAttempt, User
 from course.modules.accounts.passwords import hash_password, verify_password
-from course.modules.accounts.services import normalise_email
+from course.modules.accounts.services import SignInRefused, normalise_email
 from course.modules.accounts.throttling import (
     ThrottleRule,
     clear,
@@ -28,15 +28,6 @@ from course.modules.accounts.throttling import (
 )
 
 WRONG_CREDENTIALS = "The email address or password is not right. Check them and try again."
-
-
-class SignInRefused(Exception):
-    """Raised when sign-in is throttled or the credentials are wrong."""
-
-    def __init__(self, message, throttled=False, wait_minutes=None):
-        super().__init__(message)
-        self.throttled = throttled
-        self.wait_minutes = wait_minutes
 
 
 def sign_in_rules(config):
@@ -109,6 +100,30 @@ def _reserve_attempt(email, ip, rules):
     return [(address.key, rules["address"]), (account.key, None)]
 
 
+def reserve_password_attempt(email):
+    """Count a password attempt for this email from this browser; SignInRefused when paused.
+
+    For any form that checks a password (sign-in, a leaver's download): the same counters, so
+    one form is no way around another's throttling. Committed at once. Returns what to pass to
+    `password_attempt_succeeded` when the password turns out right.
+    """
+    db.session.commit()  # the count below starts its own short transaction
+    reserved = _reserve_attempt(
+        normalise_email(email), request.remote_addr, sign_in_rules(current_app.config)
+    )
+    db.session.commit()
+    return reserved
+
+
+def password_attempt_succeeded(reserved):
+    """The password was right: the attempt no longer counts. The caller commits."""
+    for key, rule in reserved:
+        if rule is None:
+            clear(key)
+        else:
+            give_back(key, rule)
+
+
 def authenticate(email, password):
     """The active user with these credentials; raises SignInRefused with a message otherwise.
 
@@ -116,20 +131,13 @@ def authenticate(email, password):
     cannot slip past the count. On success the caller commits.
     """
     email = normalise_email(email)
-    ip = request.remote_addr
-    db.session.commit()  # the count below starts its own short transaction
-    reserved = _reserve_attempt(email, ip, sign_in_rules(current_app.config))
-    db.session.commit()
+    reserved = reserve_password_attempt(email)
     user = db.session.scalar(select(User).where(User.email == email))
     ok = check_password(user, password)
-    db.session.add(LoginAttempt(email=email, ip=ip, succeeded=ok))
+    db.session.add(LoginAttempt(email=email, ip=request.remote_addr, succeeded=ok))
     if not ok:
         audit.record("sign_in_failed", user, object_type="User", email=email)
         db.session.commit()
         raise SignInRefused(WRONG_CREDENTIALS)
-    for key, rule in reserved:
-        if rule is None:
-            clear(key)
-        else:
-            give_back(key, rule)
+    password_attempt_succeeded(reserved)
     return user

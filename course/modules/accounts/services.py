@@ -28,6 +28,15 @@ COPY_OWNER_KEY = "copy_owner"  # whose browser copies of journal text this sign-
 LAST_SEEN_WRITE_INTERVAL = timedelta(minutes=1)
 
 
+class SignInRefused(Exception):
+    """Raised when a password check is throttled or the credentials are wrong."""
+
+    def __init__(self, message, throttled=False, wait_minutes=None):
+        super().__init__(message)
+        self.throttled = throttled
+        self.wait_minutes = wait_minutes
+
+
 def normalise_email(email):
     """Emails compare case-insensitively and without surrounding spaces."""
     return (email or "").strip().lower()

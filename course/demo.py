@@ -34,6 +34,7 @@ SURNAMES = [
 # Later modules' demo data, added in this order.
 MODULE_SEEDS = (
     "readings", "attendance", "presentations", "journal", "barriers", "notifications",
+    "supervision",
 )  # fmt: skip
 
 

@@ -16,12 +16,14 @@ NAV = {
         ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
         ("journal.index", "My journal"), ("barriers.index", "Barriers"),
         ("notifications.index", "Notifications"),
+        ("supervision.index", "My supervision"),
     ],
     Role.SENIOR_MANAGER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
         ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
         ("journal.index", "My journal"), ("barriers.index", "My barriers"),
         ("barriers.overview", "Barrier overview"), ("notifications.index", "Notifications"),
+        ("supervision.index", "My supervision"),
     ],
     Role.TRAINER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
@@ -32,6 +34,7 @@ NAV = {
     Role.EVALUATOR: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
         ("attendance.index", "Attendance"), ("barriers.overview", "Barrier themes"),
+        ("supervision.figures", "Supervision figures"),
     ],
     Role.ADMIN: [
         ("home.index", "Home"), ("admin.users", "Users"), ("admin.cohorts", "Cohorts"),

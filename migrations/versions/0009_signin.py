@@ -1,7 +1,7 @@
 """sign-in hardening: throttles, device-trusted sign-ins, why a sign-in ended, email to old address
 
-Revision ID: 0008_signin
-Revises: 0007_supervision
+Revision ID: 0009_signin
+Revises: 0008_eval
 Create Date: 2026-11-29 20:40:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0008_signin"
-down_revision = "0007_supervision"
+revision = "0009_signin"
+down_revision = "0008_eval"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ from sqlalchemy import case, func, select
 
 from course.extensions import db
 from course.modules.accounts.models import CohortMember, Role, User
-from course.modules.attendance.models import AttendanceMark, CatchUp
+from course.modules.attendance.models import AttendanceMark, AttendanceStatus, CatchUp
 from course.modules.attendance.services import (
     SessionFacts,
     catch_up_due,
@@ -140,3 +140,22 @@ def own_row(sessions, user, now=None):
         catch_ups_by_key(session_ids, [user.id]),
         now,
     )[0]
+
+
+def apologies_by_session(session_ids, user_ids=None):
+    """{session_id: {user ids with apologies}}, for other modules (the rota): one query."""
+    query = select(AttendanceMark.session_id, AttendanceMark.user_id).where(
+        AttendanceMark.session_id.in_(list(session_ids)),
+        AttendanceMark.status == AttendanceStatus.APOLOGIES,
+    )
+    if user_ids is not None:
+        query = query.where(AttendanceMark.user_id.in_(list(user_ids)))
+    found = {session_id: set() for session_id in session_ids}
+    for session_id, user_id in db.session.execute(query):
+        found.setdefault(session_id, set()).add(user_id)
+    return found
+
+
+def has_apologies(session_id, user_id):
+    """Whether the person has apologies (sent or marked) for the session."""
+    return user_id in apologies_by_session([session_id], [user_id])[session_id]

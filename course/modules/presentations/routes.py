@@ -188,6 +188,8 @@ def render_detail(presentation, reflection_form=None, follow_up_form=None):
         can_edit=is_presenter and _can_edit(presentation, now),
         can_withdraw=is_presenter and _can_withdraw(presentation, now),
         cutoff=services.withdrawal_cutoff(course_session),
+        presenter_away=(is_presenter or is_trainer)
+        and queries.is_away(course_session.id, presentation.presenter_id),
         cutoff_hours=current_app.config["COURSE_PRESENTATION_CUTOFF_HOURS"],
         retention_days=current_app.config["COURSE_BRIEF_RETENTION_DAYS"],
         empty_form=EmptyForm(),

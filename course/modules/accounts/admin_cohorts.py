@@ -13,6 +13,7 @@ from course.modules.accounts.models import Cohort, CohortMember, User
 from course.modules.accounts.services import normalise_email
 from course.modules.programme.services import create_programme
 from course.modules.readings.services import attach_to_cohort
+from course.timeutil import london_today
 
 AUDIT_PER_PAGE = 100
 
@@ -159,7 +160,10 @@ def _add_members(cohort, add_form):
         db.session.scalars(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id))
     )
     added = [u for u in users.values() if u.id not in existing]
-    db.session.add_all(CohortMember(cohort_id=cohort.id, user_id=u.id) for u in added)
+    today = london_today()  # they count from today: sessions already held are not theirs
+    db.session.add_all(
+        CohortMember(cohort_id=cohort.id, user_id=u.id, joined_on=today) for u in added
+    )
     audit.record("cohort_members_added", cohort, count=len(added))
     db.session.commit()
     flash(f"Added {len(added)} people to {cohort.name}.", "success")

@@ -40,6 +40,7 @@ def test_trainer_takes_a_register_marking_everyone_else_present(page, server):
     assert unmarked > 30, f"expected most of the register unmarked, found {unmarked}"
     late = still_unmarked.first
     person = late.locator("legend").inner_text()
+    late.locator("summary").click()  # the reason and remark sit behind a disclosure
     late.get_by_label("Late").check()
     page.get_by_label(f"Remark about {person}").fill("Held up at a strategy meeting")
     screenshot(page, "trainer-register")

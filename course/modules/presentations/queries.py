@@ -174,6 +174,17 @@ def away_from(session_id):
     return apologies_by_session([session_id])[session_id]
 
 
+def presenter_ids(session_id):
+    """The ids of the people presenting at a session (confirmed or given), for the register."""
+    return set(
+        db.session.scalars(
+            select(Presentation.presenter_id).where(
+                Presentation.session_id == session_id, Presentation.status.in_(HOLDS_SLOT)
+            )
+        )
+    )
+
+
 def is_away(session_id, user_id):
     """Whether this person has apologies for the session: 1 query."""
     return user_id in apologies_by_session([session_id], [user_id])[session_id]

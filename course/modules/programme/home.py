@@ -4,9 +4,11 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from course.modules.accounts.models import Role
+from course.modules.attendance.register import register_opens_at
 from course.modules.programme import panels
 from course.modules.programme.services import cohort_sessions, next_session
 from course.permissions import current_cohort
+from course.timeutil import london_today, to_local, utcnow
 
 bp = Blueprint("home", __name__)
 
@@ -74,10 +76,14 @@ def index():
     cohort = current_cohort()
     sessions = cohort_sessions(cohort.id) if cohort else []
     upcoming = next_session(sessions)
+    today = upcoming is not None and to_local(upcoming.starts_at).date() == london_today()
     return render_template(
         "home/index.html",
         cohort=cohort,
         next_one=upcoming,
+        is_today=today,
+        register_opens_at=register_opens_at(upcoming) if today else None,
+        now=utcnow(),
         sessions_done=sum(1 for s in sessions if s.ends_at and upcoming is not s and s.is_past()),
         sections=panels.home_sections(current_user, cohort, upcoming),
     )

@@ -71,6 +71,18 @@ class ShareForm(FlaskForm):
             raise ValidationError("The date must be today or later")
 
 
+REPLY_MAX = 2_000  # a reply, not another entry
+
+
+class ReplyForm(FlaskForm):
+    """The author's reply to the trainers' feedback."""
+
+    body = TextAreaField(
+        "Your reply",
+        validators=[DataRequired("Write your reply"), Length(max=REPLY_MAX)],
+    )
+
+
 class FeedbackForm(FlaskForm):
     """A trainer's feedback on a shared entry."""
 

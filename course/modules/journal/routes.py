@@ -24,7 +24,7 @@ from course.modules.journal.editor import (
     start_values,
     switched_form,
 )
-from course.modules.journal.forms import FeedbackForm, ShareForm
+from course.modules.journal.forms import FeedbackForm, ReplyForm, ShareForm
 from course.modules.journal.frameworks import FRAMEWORKS
 from course.modules.journal.keeping import keeps_text
 from course.modules.journal.services import (
@@ -38,6 +38,7 @@ from course.modules.journal.services import (
     my_tags,
     update_entry,
 )
+from course.modules.journal.sharing import can_reply, mark_feedback_seen, new_feedback_counts
 from course.modules.journal.trash import (
     move_to_trash,
     purge_trash,
@@ -83,6 +84,7 @@ def index():
         sessions=cohort_sessions(cohort.id) if cohort else [],
         tags=my_tags(current_user),
         drafts=drafts_of(current_user),
+        new_feedback=new_feedback_counts(current_user, [e.id for e in page.items]),
     )
 
 
@@ -116,7 +118,13 @@ def entry(entry_id):
     """An entry: its author reads and manages it; a trainer reads it while it is shared."""
     entry = get_entry_for_reader_or_404(entry_id, current_user)
     is_author = entry.author_id == current_user.id
-    if not is_author:
+    new_ids = set()
+    if is_author:
+        new_ids = {c.id for c in entry.comments if c.author_id != entry.author_id and not c.read_at}
+        if new_ids:
+            mark_feedback_seen(entry)
+            db.session.commit()
+    else:
         audit.record("journal_entry_read", entry)
         db.session.commit()
     return render_template(
@@ -124,8 +132,10 @@ def entry(entry_id):
         entry=entry,
         body=render_markdown(entry.body),
         is_author=is_author,
+        new_ids=new_ids,
         share_form=ShareForm() if is_author else None,
         feedback_form=None if is_author else FeedbackForm(),
+        reply_form=ReplyForm() if is_author and can_reply(entry) else None,
         drafts=drafts_of(current_user, entry.id) if is_author else [],
         has_cohort=current_cohort() is not None,
         forget_copy=session.pop(SAVED_KEY, None) if is_author else None,

@@ -7,13 +7,15 @@ from course import audit
 from course.extensions import db
 from course.modules.accounts.models import Role
 from course.modules.journal.blueprint import bp
-from course.modules.journal.forms import FeedbackForm, ShareForm
+from course.modules.journal.forms import FeedbackForm, ReplyForm, ShareForm
 from course.modules.journal.services import (
     get_entry_for_author_or_404,
     get_entry_for_reader_or_404,
 )
 from course.modules.journal.sharing import (
     add_feedback,
+    add_reply,
+    can_reply,
     feedback_counts,
     share_with_trainers,
     shared_with,
@@ -56,6 +58,23 @@ def unshare(entry_id):
     return redirect(url_for("journal.entry", entry_id=entry.id))
 
 
+@bp.post("/<int:entry_id>/reply")
+@login_required
+def reply(entry_id):
+    """The author answers the trainers' feedback; anyone else gets 404."""
+    entry = get_entry_for_author_or_404(entry_id, current_user, details=True)
+    form = ReplyForm()
+    if not can_reply(entry):
+        flash("You can reply while the entry is shared and a trainer has written.", "error")
+    elif form.validate_on_submit():
+        add_reply(entry, form.body.data, url_for("journal.entry", entry_id=entry.id))
+        db.session.commit()
+        flash("Your reply is saved; the trainers have been told it is there.", "success")
+    else:
+        flash(" ".join(form.body.errors) or "The form had expired: try again.", "error")
+    return redirect(url_for("journal.entry", entry_id=entry.id))
+
+
 @bp.route("/shared")
 @role_required(Role.TRAINER)
 def shared():
@@ -94,6 +113,8 @@ def feedback(entry_id):
         body=render_markdown(entry.body),
         is_author=False,
         feedback_form=form,
+        reply_form=None,
+        new_ids=set(),
         share_form=None,
         drafts=[],
         has_cohort=True,

@@ -39,6 +39,9 @@ DEFAULTS = dict(
     COURSE_TRUSTED_PROXIES=0,
     COURSE_SITE_URL=None,  # e.g. "https://course.example.org", for links in emails
     COURSE_REMINDER_DAYS_BEFORE=3,
+    # Keys for the encrypted text (course/crypto.py): a list, or comma-separated; first encrypts.
+    # Unset, they live in instance/encryption_keys, made on first use.
+    COURSE_ENCRYPTION_KEYS=None,
     MAIL_SERVER=None,
     MAIL_PORT=25,
     MAIL_USE_TLS=False,

@@ -16,6 +16,8 @@ from course.modules.programme.services import create_programme
 from course.timeutil import london_today
 
 PASSWORD = "a long enough test passphrase"
+# A fixed key for the encrypted columns (course/crypto.py); never used outside the tests.
+TEST_ENCRYPTION_KEY = "dGVzdC1rZXktZm9yLWVuY3J5cHRlZC1jb2x1bW5zLTE="
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 
@@ -74,6 +76,7 @@ def app(tmp_path, postgres_url):
         {
             "TESTING": True,
             "SECRET_KEY": "test",
+            "COURSE_ENCRYPTION_KEYS": [TEST_ENCRYPTION_KEY],
             "SQLALCHEMY_DATABASE_URI": url,
             "COURSE_ARGON2_TIME_COST": 1,
             "COURSE_ARGON2_MEMORY_COST": 64,

@@ -8,14 +8,21 @@ from sqlalchemy import text
 
 from course import create_app
 from course.extensions import db
-from tests.conftest import _database_url, _drop_database
+from tests.conftest import TEST_ENCRYPTION_KEY, _database_url, _drop_database
 
 
 @pytest.fixture
 def bare_app(tmp_path):
     """The site on an empty database that only migrations will build."""
     url, pg_name = _database_url(tmp_path)
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "COURSE_ENCRYPTION_KEYS": [TEST_ENCRYPTION_KEY],
+        }
+    )
     yield app
     with app.app_context():
         db.session.remove()

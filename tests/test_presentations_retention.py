@@ -4,7 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select, type_coerce
 
 from course.audit import AuditEvent
 from course.extensions import db
@@ -107,12 +107,17 @@ def test_a_deleted_brief_leaves_no_copy_in_the_sqlite_file(app, runner, briefs):
     with app.app_context():
         delete_count = delete_expired_briefs()
         database = Path(db.engine.url.database)
+        # Briefs are encrypted at rest: the control is the recent brief's ciphertext.
+        recent = db.session.scalar(
+            select(type_coerce(Presentation.brief, Text)).where(Presentation.id == briefs["recent"])
+        )
     assert delete_count == 1
     stored = database.read_bytes()
     wal = Path(f"{database}-wal")
     stored += wal.read_bytes() if wal.exists() else b""
     assert f"{SECRET} old".encode() not in stored
-    assert f"{SECRET} recent".encode() in stored
+    assert f"{SECRET} recent".encode() not in stored
+    assert recent.encode() in stored
 
 
 def test_apply_retention_with_nothing_to_delete_says_so(runner, cohort):

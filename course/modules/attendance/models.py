@@ -6,6 +6,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course.crypto import EncryptedText
 from course.extensions import db
 from course.timeutil import UTCDateTime, utcnow
 
@@ -80,7 +81,7 @@ class AttendanceMark(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     apology_reason: Mapped[str | None] = mapped_column(String(20))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(EncryptedText)
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -119,7 +120,7 @@ class CatchUp(db.Model):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     task: Mapped[str] = mapped_column(Text, default="")  # what was asked, as it stood then
-    reflection: Mapped[str | None] = mapped_column(Text)
+    reflection: Mapped[str | None] = mapped_column(EncryptedText)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -9,11 +9,11 @@ meantime is not overwritten: the save reports them as a conflict.
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import Text, and_, delete, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
-from course import audit
+from course import audit, crypto
 from course.audit import AuditEvent
 from course.extensions import db
 from course.modules.attendance.models import (
@@ -112,11 +112,18 @@ def _write_one(session_id, user_id, original, new, trainer, now):
             .returning(MARK_TABLE.c.id)
         ).first()
         return inserted is not None  # (rowcount is not reliable for an insert on PostgreSQL)
+    # The remark is encrypted with a fresh nonce each time, so SQL cannot compare it with the
+    # form's: read the stored ciphertext, check it in Python, then write on condition that the
+    # same ciphertext is still there.
+    stored_note = type_coerce(MARK_TABLE.c.note, Text)
+    stored = db.session.execute(select(stored_note).where(key)).scalar_one_or_none()
+    if crypto.decrypt(stored) != original.note:
+        return False
     unchanged = and_(
         key,
         MARK_TABLE.c.status == original.status,
         MARK_TABLE.c.apology_reason.is_not_distinct_from(original.reason),
-        MARK_TABLE.c.note.is_not_distinct_from(original.note),
+        stored_note.is_not_distinct_from(stored),
     )
     if new.status is None:
         statement = delete(MARK_TABLE).where(unchanged)

@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course.crypto import EncryptedText
 from course.extensions import db
 from course.modules.barriers.themes import THEME_VALUES, Theme
 from course.modules.programme.models import SESSION_COUNT
@@ -57,7 +58,7 @@ class Barrier(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
     theme: Mapped[str] = mapped_column(String(30))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText)
     excerpt: Mapped[str | None] = mapped_column(Text)  # the trainers' words for quotation
     # RESTRICT: deleting a raiser would change counts already published (deactivate instead).
     raised_by_id: Mapped[int | None] = mapped_column(

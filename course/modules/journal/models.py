@@ -10,11 +10,11 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course.crypto import EncryptedText
 from course.extensions import db
 from course.modules.journal.frameworks import FRAMEWORK_KEYS, get_framework
 from course.text import plain_excerpt
@@ -38,8 +38,8 @@ class JournalEntry(db.Model):
     cohort_id: Mapped[int | None] = mapped_column(
         ForeignKey("cohort.id", ondelete="SET NULL"), index=True
     )
-    title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(EncryptedText)
+    body: Mapped[str] = mapped_column(EncryptedText, default="")
     framework: Mapped[str] = mapped_column(String(20), default="free")
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("course_session.id", ondelete="SET NULL"), index=True
@@ -132,8 +132,8 @@ class JournalDraft(db.Model):
         ForeignKey("journal_entry.id", ondelete="CASCADE"), index=True
     )
     reason: Mapped[str] = mapped_column(String(20), default="autosave")
-    title: Mapped[str] = mapped_column(String(200), default="")
-    body: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(EncryptedText, default="")
+    body: Mapped[str] = mapped_column(EncryptedText, default="")
     framework: Mapped[str] = mapped_column(String(20), default="free")
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("course_session.id", ondelete="SET NULL")
@@ -176,7 +176,7 @@ class JournalComment(db.Model):
         ForeignKey("journal_entry.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the entry's author first saw a trainer's comment ("Feedback (1 new)" until then).
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

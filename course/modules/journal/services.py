@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from course.extensions import db
@@ -153,18 +153,6 @@ def my_entries(author, *, search="", framework="", session_id=None, tag=""):
     statement = select(JournalEntry).where(
         JournalEntry.author_id == author.id, JournalEntry.deleted_at.is_(None)
     )
-    if search:
-        pattern = _like(search.strip().lower())
-        statement = statement.where(
-            or_(
-                func.lower(JournalEntry.title).like(pattern, escape="\\"),
-                func.lower(JournalEntry.body).like(pattern, escape="\\"),
-                exists().where(
-                    JournalTag.entry_id == JournalEntry.id,
-                    JournalTag.name.like(pattern, escape="\\"),
-                ),
-            )
-        )
     if framework in FRAMEWORKS:
         statement = statement.where(JournalEntry.framework == framework)
     if session_id:
@@ -173,9 +161,35 @@ def my_entries(author, *, search="", framework="", session_id=None, tag=""):
         statement = statement.where(
             exists().where(JournalTag.entry_id == JournalEntry.id, JournalTag.name == tag.lower())
         )
+    if search:
+        statement = statement.where(JournalEntry.id.in_(_matching_ids(statement, search)))
     return statement.options(
         joinedload(JournalEntry.course_session), selectinload(JournalEntry.tags)
     ).order_by(JournalEntry.created_at.desc(), JournalEntry.id.desc())
+
+
+def _matching_ids(statement, search):
+    """Ids of the entries whose title, text or a tag holds the words searched for.
+
+    Titles and text are encrypted (course/crypto.py), so SQL cannot search them: one query
+    reads the author's filtered entries and Python searches the decrypted text. Tags are
+    stored in clear and are matched in the same query.
+    """
+    needle = search.strip().casefold()
+    tag_match = exists().where(
+        JournalTag.entry_id == JournalEntry.id,
+        JournalTag.name.like(_like(needle), escape="\\"),
+    )
+    rows = db.session.execute(
+        statement.with_only_columns(
+            JournalEntry.id, JournalEntry.title, JournalEntry.body, tag_match
+        )
+    )
+    return [
+        entry_id
+        for entry_id, title, body, tagged in rows
+        if tagged or needle in title.casefold() or needle in body.casefold()
+    ]
 
 
 def my_tags(author):

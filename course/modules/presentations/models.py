@@ -9,12 +9,12 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Text,
     UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course.crypto import EncryptedText
 from course.extensions import db
 from course.timeutil import UTCDateTime, utcnow
 
@@ -78,7 +78,7 @@ class Presentation(db.Model):
     presenter_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     title: Mapped[str] = mapped_column(String(200))
-    brief: Mapped[str | None] = mapped_column(Text)  # deleted by the retention rule
+    brief: Mapped[str | None] = mapped_column(EncryptedText)  # deleted by the retention rule
     status: Mapped[str] = mapped_column(String(20), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)  # sign-up order within the session
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -88,7 +88,7 @@ class Presentation(db.Model):
     brief_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ground_rules_version: Mapped[str | None] = mapped_column(String(20))
     ground_rules_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    follow_up: Mapped[str | None] = mapped_column(Text)
+    follow_up: Mapped[str | None] = mapped_column(EncryptedText)
     follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     timekeeper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -152,7 +152,7 @@ class ReflectionNote(db.Model):
         ForeignKey("presentation.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

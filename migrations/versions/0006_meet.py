@@ -1,14 +1,14 @@
 """where the modules meet: membership dates, feedback replies and when feedback was read
 
-Revision ID: 0005_meet
-Revises: 0004
+Revision ID: 0006_meet
+Revises: 0005_privacy
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_meet"
-down_revision = "0004"
+revision = "0006_meet"
+down_revision = "0005_privacy"
 branch_labels = None
 depends_on = None
 

@@ -123,6 +123,8 @@ def signup(session_id):
         closed=closed,
         report=form.anonymisation_report(),
         free_slots=max(course_session.presentation_slots - len(held), 0),
+        kept_for_first_timers=current_user.id in services.presented_ids(course_session.cohort_id)
+        and services.first_timers_remain(course_session.cohort_id),
         reserves=sum(p.status == PresentationStatus.RESERVE for p in presentations),
     )
 

@@ -15,25 +15,25 @@ bp = Blueprint("home", __name__)
 NAV = {
     Role.PARTICIPANT: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
-        ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
-        ("journal.index", "My journal"), ("barriers.index", "Barriers"),
+        ("attendance.index", "Attendance"), ("presentations.index", "Presentation rota"),
+        ("journal.index", "My journal"), ("barriers.index", "My barriers"),
         ("notifications.index", "Notifications"),
     ],
     Role.SENIOR_MANAGER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
-        ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
+        ("attendance.index", "Attendance"), ("presentations.index", "Presentation rota"),
         ("journal.index", "My journal"), ("barriers.index", "My barriers"),
         ("barriers.overview", "Barrier overview"), ("notifications.index", "Notifications"),
     ],
     Role.TRAINER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
-        ("attendance.index", "Attendance"), ("presentations.index", "Rota"),
-        ("journal.shared", "Shared reflections"), ("barriers.review", "Barriers"),
+        ("attendance.index", "Attendance"), ("presentations.index", "Presentation rota"),
+        ("journal.shared", "Shared reflections"), ("barriers.review", "Barriers to review"),
         ("notifications.index", "Notifications"),
     ],
     Role.EVALUATOR: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
-        ("attendance.index", "Attendance"), ("barriers.overview", "Barrier themes"),
+        ("attendance.index", "Attendance"), ("barriers.overview", "Barrier overview"),
     ],
     Role.ADMIN: [
         ("home.index", "Home"), ("admin.users", "Users"), ("admin.cohorts", "Cohorts"),

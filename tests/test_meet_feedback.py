@@ -125,3 +125,33 @@ def test_no_reply_once_the_entry_is_no_longer_shared(app, make_user):
         post_form(ann, f"/journal/{entry_id}", {"body": REPLY}, f"/journal/{entry_id}/reply")
     with app.app_context():
         assert db.session.scalars(select(JournalComment.body)).all() == [FEEDBACK]
+
+
+def test_sharing_an_entry_that_names_a_child_warns_and_needs_a_reason(app, make_user):
+    entry_id, people = _shared_entry(app, make_user)
+    with time_machine.travel(BEFORE_SESSION_7, tick=False):
+        with app.app_context():
+            from course.modules.journal.models import JournalEntry
+
+            entry = db.session.get(JournalEntry, entry_id)
+            entry.shared_with_trainers, entry.body = False, "Jayden (6) went quiet at the visit."
+            db.session.commit()
+        ann = signed_in(app, people["ann"])
+        warned = post_form(ann, f"/journal/{entry_id}", {}, f"/journal/{entry_id}/share")
+        page = ann.get(warned.headers["Location"]).get_data(as_text=True)
+        assert "Before you share: this could identify someone" in page
+        assert "“Jayden”" in page and "check the rest too" in page
+        with app.app_context():
+            assert not db.session.get(JournalEntry, entry_id).shared_with_trainers
+        post_form(
+            ann, f"/journal/{entry_id}", {"override": "pseudonym"}, f"/journal/{entry_id}/share"
+        )
+        with app.app_context():
+            assert db.session.get(JournalEntry, entry_id).shared_with_trainers
+            from course.audit import AuditEvent
+
+            event = db.session.scalar(
+                select(AuditEvent).where(AuditEvent.action == "anonymisation_warning_overridden")
+            )
+            assert "Jayden" not in str(event.detail_items)
+            assert ("reason", "pseudonym") in list(event.detail_items)

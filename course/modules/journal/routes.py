@@ -4,6 +4,8 @@ An entry's own pages (read, edit, export, drafts) use login_required, not role_r
 is not its author, whatever their role, gets 404 from the scoped getter, never 403.
 """
 
+from datetime import date
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
@@ -47,6 +49,7 @@ from course.modules.journal.trash import (
     trash_cutoff,
     trash_days,
 )
+from course.modules.presentations.anonymisation import warnings_for
 from course.modules.programme.services import cohort_sessions
 from course.permissions import current_cohort, role_required
 from course.text import render_markdown
@@ -133,13 +136,24 @@ def entry(entry_id):
         body=render_markdown(entry.body),
         is_author=is_author,
         new_ids=new_ids,
-        share_form=ShareForm() if is_author else None,
+        share_form=ShareForm(until=_date_arg("until")) if is_author else None,
+        share_findings=warnings_for(entry.title, entry.body)
+        if is_author and request.args.get("check_share") and not entry.is_shared()
+        else [],
         feedback_form=None if is_author else FeedbackForm(),
         reply_form=ReplyForm() if is_author and can_reply(entry) else None,
         drafts=drafts_of(current_user, entry.id) if is_author else [],
         has_cohort=current_cohort() is not None,
         forget_copy=session.pop(SAVED_KEY, None) if is_author else None,
     )
+
+
+def _date_arg(name):
+    """A date from the query string (2026-03-01), or None."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])

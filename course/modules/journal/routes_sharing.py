@@ -21,6 +21,7 @@ from course.modules.journal.sharing import (
     shared_with,
     stop_sharing,
 )
+from course.modules.presentations.anonymisation import warnings_for
 from course.permissions import current_cohort, role_required
 from course.text import render_markdown
 from course.timeutil import format_date
@@ -39,7 +40,23 @@ def share(entry_id):
         flash("You are not in a cohort yet, so there are no trainers to share with.", "error")
     elif not form.validate_on_submit():
         flash(" ".join(form.until.errors) or "The form had expired: try again.", "error")
+    elif (findings := warnings_for(entry.title, entry.body)) and not form.override.data:
+        # A warning, not a refusal: the entry page lists what was found and asks for a reason.
+        until = form.until.data.isoformat() if form.until.data else None
+        return redirect(
+            url_for(
+                "journal.entry", entry_id=entry.id, check_share=1, until=until, _anchor="sharing"
+            )
+        )
     else:
+        if findings:
+            audit.record(
+                "anonymisation_warning_overridden",
+                entry,
+                where="journal_share",
+                reason=form.override.data,
+                rules=",".join(sorted({f.rule for f in findings})),
+            )
         share_with_trainers(entry, cohort.id, form.until.data)
         db.session.commit()
         until = f" until the end of {format_date(form.until.data)}" if form.until.data else ""

@@ -42,6 +42,17 @@ DEFAULTS = dict(
     # Keys for the encrypted text (course/crypto.py): a list, or comma-separated; first encrypts.
     # Unset, they live in instance/encryption_keys, made on first use.
     COURSE_ENCRYPTION_KEYS=None,
+    # Data protection (course/modules/privacy): retention in days after the cohort ends or since
+    # the last sign-in; 0 switches a rule off. The privacy page states them.
+    COURSE_RETENTION_JOURNAL_DAYS=365,  # journals and supervision logs, after the cohort ends
+    COURSE_RETENTION_WARNING_DAYS=30,  # authors are warned this long before, to export
+    COURSE_RETENTION_INACTIVE_ACCOUNT_DAYS=3 * 365,  # accounts unused this long are anonymised
+    COURSE_RETENTION_AUDIT_DAYS=2 * 365,
+    COURSE_RETENTION_OUTBOX_DAYS=90,  # notifications sent or read this long ago
+    COURSE_DATA_PACK_LINK_DAYS=7,
+    COURSE_LEAVER_EXPORT_DAYS=0,  # a deactivated person may sign in to export for this long
+    COURSE_PRIVACY_CONTROLLER="the council that runs the programme",
+    COURSE_PRIVACY_CONTACT="the programme's administrator",
     MAIL_SERVER=None,
     MAIL_PORT=25,
     MAIL_USE_TLS=False,

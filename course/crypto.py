@@ -80,10 +80,19 @@ class Keyring:
         keys = [key.strip() for key in keys if key.strip()]
         if not keys:
             raise EncryptionKeyProblem("No encryption key is configured.")
-        self.key_texts = keys
-        self.ids = [key_id(key) for key in keys]
-        pairs = zip(self.ids, keys, strict=True)
-        self._ciphers = {kid: AESGCM(_key_bytes(key)) for kid, key in pairs}
+        ids = [key_id(key) for key in keys]
+        ciphers = {kid: AESGCM(_key_bytes(key)) for kid, key in zip(ids, keys, strict=True)}
+        self._state = (keys, ids, ciphers)  # one assignment, so other threads see old or new
+
+    @property
+    def key_texts(self):
+        """The keys, first the one that encrypts."""
+        return self._state[0]
+
+    @property
+    def ids(self):
+        """The keys' ids, in the same order."""
+        return self._state[1]
 
     def _read_file(self):
         """Read the key file, creating it with one key on first use."""
@@ -114,18 +123,19 @@ class Keyring:
     def encrypt(self, text):
         """Encrypt text under the first key."""
         self.refresh()
+        _, ids, ciphers = self._state
         nonce = os.urandom(_NONCE_BYTES)
-        sealed = self._ciphers[self.ids[0]].encrypt(nonce, text.encode("utf-8"), None)
-        return f"{PREFIX}{self.ids[0]}${base64.urlsafe_b64encode(nonce + sealed).decode()}"
+        sealed = ciphers[ids[0]].encrypt(nonce, text.encode("utf-8"), None)
+        return f"{PREFIX}{ids[0]}${base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
     def decrypt(self, value):
         """Decrypt a stored value with the key that wrote it."""
         if not is_encrypted(value):
             raise EncryptionKeyProblem("A value that should be encrypted is stored in clear.")
         kid, _, payload = value[len(PREFIX) :].partition("$")
-        if kid not in self._ciphers:
+        if kid not in self._state[2]:
             self.refresh()
-        cipher = self._ciphers.get(kid)
+        cipher = self._state[2].get(kid)
         if cipher is None:
             raise EncryptionKeyProblem(
                 f"Text encrypted under key {kid} cannot be read: that key is not configured. "

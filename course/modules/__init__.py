@@ -15,6 +15,8 @@ from course.modules.notifications import models as _notifications_models  # noqa
 from course.modules.notifications import routes as notifications
 from course.modules.presentations import models as _presentations_models  # noqa: F401, E402
 from course.modules.presentations import routes as presentations
+from course.modules.privacy import models as _privacy_models  # noqa: F401, E402
+from course.modules.privacy import routes as privacy
 from course.modules.programme import home
 from course.modules.programme import routes as programme
 from course.modules.readings import models as _readings_models  # noqa: F401, E402
@@ -32,4 +34,5 @@ BLUEPRINTS = [
     barriers.bp,
     calendar.bp,
     notifications.bp,
+    privacy.bp,
 ]

@@ -1,0 +1,73 @@
+"""What the accounts module holds about a person: the account, cohorts, sign-ins."""
+
+from sqlalchemy import delete, select
+
+from course.audit import AuditEvent
+from course.extensions import db
+from course.modules.accounts.models import (
+    Cohort,
+    CohortMember,
+    LoginAttempt,
+    SetPasswordToken,
+    User,
+    UserSession,
+)
+from course.modules.privacy.registry import Section, records
+
+
+def export(user):
+    """The account, cohorts, sign-ins and the actions the person took."""
+    account = records(
+        db.session.execute(
+            select(User.name, User.email, User.role, User.team, User.active, User.created_at).where(
+                User.id == user.id
+            )
+        )
+    )
+    cohorts = records(
+        db.session.execute(
+            select(Cohort.name, Cohort.organisation, Cohort.starts_on, Cohort.ends_on)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == user.id)
+            .order_by(Cohort.starts_on)
+        )
+    )
+    sign_ins = records(
+        db.session.execute(
+            select(
+                UserSession.created_at.label("signed_in_at"),
+                UserSession.last_seen_at,
+                UserSession.ended_at,
+                UserSession.ip,
+                UserSession.user_agent,
+            )
+            .where(UserSession.user_id == user.id)
+            .order_by(UserSession.created_at)
+        )
+    )
+    actions = records(
+        db.session.execute(
+            select(AuditEvent.at, AuditEvent.action, AuditEvent.object_type)
+            .where(AuditEvent.actor_id == user.id)
+            .order_by(AuditEvent.at)
+        )
+    )
+    return [
+        Section("account", "Your account", account),
+        Section("cohorts", "Your cohorts", cohorts),
+        Section("sign_ins", "Your sign-ins", sign_ins),
+        Section("actions", "What you did on the site (from the audit log)", actions),
+    ]
+
+
+def erase(user):
+    """Anonymise the account (the row stays, so counts that include the person stay true)."""
+    old_email = user.email
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.execute(delete(SetPasswordToken).where(SetPasswordToken.user_id == user.id))
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == old_email))
+    user.email = f"erased-{user.id}@erased.invalid"
+    user.name = f"Erased person {user.id}"
+    user.team = None
+    user.password_hash = None
+    user.active = False

@@ -1,14 +1,14 @@
 """where the modules meet: membership dates, feedback replies and when feedback was read
 
-Revision ID: 0006_meet
-Revises: 0005_privacy
+Revision ID: 0007_meet
+Revises: 0006_privacy_packs
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_meet"
-down_revision = "0005_privacy"
+revision = "0007_meet"
+down_revision = "0006_privacy_packs"
 branch_labels = None
 depends_on = None
 

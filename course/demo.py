@@ -34,6 +34,7 @@ SURNAMES = [
 # Later modules' demo data, added in this order.
 MODULE_SEEDS = (
     "readings", "attendance", "presentations", "journal", "barriers", "notifications",
+    "supervision",
 )  # fmt: skip
 
 
@@ -81,6 +82,16 @@ def has_other_users():
     return db.session.scalar(select(User.id).where(User.email.not_in(demo_emails)).limit(1))
 
 
+def demo_first_session(today):
+    """The day the demo's monthly sessions start from, so that six fall before `today`.
+
+    Six months back; but 31 March less six months is 30 September, and six months on from that
+    is 30 March, which would put a seventh session before the 31st: start that much later.
+    """
+    first = add_months(today, -6)
+    return first + (today - add_months(first, 6))
+
+
 def seed_demo(password, today=None):
     """Create the demo cohort about half-way through its year; returns the Demo."""
     today = today or london_today()
@@ -97,7 +108,7 @@ def seed_demo(password, today=None):
     db.session.flush()
 
     # Six sessions before today and five to come: the programme is under way.
-    first = add_months(today, -6)
+    first = demo_first_session(today)
     cohort = Cohort(
         name=f"Demo Borough {first.year}-{str(first.year + 1)[-2:]}",
         organisation="Demo Borough Council Children's Social Care",

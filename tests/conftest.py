@@ -4,6 +4,7 @@ import os
 import re
 import uuid
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, event, text
@@ -12,13 +13,21 @@ from course import create_app
 from course.extensions import db
 from course.modules.accounts.models import Cohort, CohortMember, Role, User
 from course.modules.accounts.passwords import hash_password
-from course.modules.programme.services import create_programme
-from course.timeutil import london_today
+from course.modules.programme.services import (
+    DEFAULT_END,
+    DEFAULT_START,
+    SESSION_WEEKDAY,
+    create_programme,
+)
+from course.timeutil import london_today, to_utc
 
 PASSWORD = "a long enough test passphrase"
 # A fixed key for the encrypted columns (course/crypto.py); never used outside the tests.
 TEST_ENCRYPTION_KEY = "dGVzdC1rZXktZm9yLWVuY3J5cHRlZC1jb2x1bW5zLTE="
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+# Every test runs at a stated moment (DEFAULT_NOW, or --now / COURSE_TEST_NOW): see tests/clock.py.
+pytest_plugins = ["tests.clock"]
 
 
 def _database_url(tmp_path):
@@ -116,12 +125,17 @@ def app_ctx(app):
 
 @pytest.fixture
 def cohort(app):
-    """A cohort of the current year with its 11 sessions, starting about five months ago."""
+    """A cohort half-way through its programme, placed the same way around every moment.
+
+    Its 11 sessions are on Tuesdays four weeks apart: session 6 was 7 to 13 days ago and session 7
+    is 15 to 21 days ahead, so no session is within a reminder's few days, session 5's catch-up
+    (due after 42 days) is not yet overdue and session 4's is.
+    """
     with app.app_context():
         today = london_today()
-        start = today.replace(day=1)
-        start = start.replace(year=start.year - 1) if start.month < 6 else start
-        start = start.replace(month=(start.month - 5 - 1) % 12 + 1)
+        sixth = today - timedelta(days=7 + (today.weekday() - SESSION_WEEKDAY) % 7)
+        days = [sixth + timedelta(weeks=4 * (number - 6)) for number in range(1, 12)]
+        start = days[0].replace(day=1)
         cohort = Cohort(
             name="Test Borough",
             organisation="Test Borough Council",
@@ -130,7 +144,9 @@ def cohort(app):
         )
         db.session.add(cohort)
         db.session.flush()
-        create_programme(cohort)
+        for course_session, day in zip(create_programme(cohort), days, strict=True):
+            course_session.starts_at = to_utc(datetime.combine(day, DEFAULT_START))
+            course_session.ends_at = to_utc(datetime.combine(day, DEFAULT_END))
         db.session.commit()
         return cohort.id
 

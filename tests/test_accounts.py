@@ -1,16 +1,18 @@
 """Signing in and out, server-side sessions, throttling, passwords and set-password links."""
 
+import hashlib
 from datetime import timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import select, update
 
 from course.extensions import db
 from course.modules.accounts.models import LoginAttempt, Role, User, UserSession
 from course.modules.accounts.passwords import password_problem
-from course.modules.accounts.services import issue_set_password_link
+from course.modules.accounts.services import SESSION_KEY, issue_set_password_link
 from course.timeutil import utcnow
-from tests.conftest import PASSWORD, form_token
+from tests.conftest import PASSWORD, Auth, form_token
 
 
 def test_visitor_is_sent_to_sign_in(client):
@@ -161,12 +163,61 @@ def test_sessions_end_after_the_absolute_lifetime_even_when_active(app, make_use
     assert client.get("/programme/").status_code == 302
 
 
-def test_cookie_does_not_hold_the_session_token_in_the_database(app, make_user, login):
+def test_activity_keeps_a_sign_in_alive_past_the_idle_period_and_idleness_ends_it(
+    app, make_user, cohort, login, clock
+):
+    client = login(make_user(cohort_id=cohort))
+    idle = app.config["COURSE_IDLE_TIMEOUT"]
+    step = idle - timedelta(minutes=10)
+    for n in range(1, 4):  # three visits, each within the idle period of the one before
+        with time_machine.travel(clock + step * n, tick=False):
+            assert client.get("/programme/").status_code == 200, f"visit {n}"
+    assert step * 3 > idle  # so the sign-in has outlived the idle period by being used
+    with time_machine.travel(clock + step * 3 + idle + timedelta(minutes=1), tick=False):
+        response = client.get("/programme/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("how", ["deactivate button", "edit form"])
+def test_deactivating_a_person_ends_their_sign_ins_on_the_server(app, make_user, login, how):
+    person = make_user(name="Dana Device")
+    devices = [app.test_client(), app.test_client()]
+    for device in devices:
+        assert Auth(device).login(person).status_code == 302
+    admin = login(make_user(role=Role.ADMIN))
+    if how == "deactivate button":
+        path = f"/admin/users/{person.id}/deactivate"
+        token = form_token(admin, f"/admin/users/{person.id}/edit")
+        admin.post(path, data={"csrf_token": token})
+    else:
+        path = f"/admin/users/{person.id}/edit"
+        data = {"name": person.name, "email": person.email, "role": "participant", "team": ""}
+        admin.post(path, data={**data, "csrf_token": form_token(admin, path)})
+    with app.app_context():
+        records = db.session.scalars(select(UserSession).where(UserSession.user_id == person.id))
+        assert [r.ended_at is not None for r in records] == [True, True]
+        # Even if the account is made active again, the old sign-ins stay ended.
+        db.session.execute(update(User).where(User.id == person.id).values(active=True))
+        db.session.commit()
+    for device in devices:
+        assert device.get("/account/").status_code == 302
+
+
+def test_the_cookie_holds_a_token_whose_hash_alone_is_stored(app, make_user, login):
     user = make_user()
-    login(user)
+    client = login(user)
+    cookie = client.get_cookie("session", domain="localhost")
+    token = app.session_interface.get_signing_serializer(app).loads(cookie.value)[SESSION_KEY]
     with app.app_context():
         record = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
-        assert len(record.token_hash) == 64  # only the hash is stored
+        assert record.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        assert token != record.token_hash and len(token) >= 32
+        assert (
+            db.session.scalar(select(UserSession.id).where(UserSession.token_hash == token)) is None
+        )
+    # The same token with a tampered signature is not a sign-in.
+    client.set_cookie("session", cookie.value[:-2] + "xx", domain="localhost")
+    assert client.get("/account/").status_code == 302
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,6 @@
 """Taking a register: the whole cohort in one form, changes audited, concurrent saves kept."""
 
 import threading
-import time
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -369,7 +368,7 @@ def _slow_writes(monkeypatch, pause=0.3):
         written = original(*args, **kwargs)
         if not getattr(local, "paused", False):
             local.paused = True
-            time.sleep(pause)
+            threading.Event().wait(pause)  # not time.sleep, which libfaketime breaks
         return written
 
     monkeypatch.setattr(register_module, "_write_one", write_one)

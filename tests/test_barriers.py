@@ -13,9 +13,10 @@ from course.modules.barriers import services
 from course.modules.barriers.models import Barrier, BarrierResponse, BarrierStatus
 from course.modules.barriers.overview import cohort_overview, quotations
 from course.modules.barriers.themes import Theme
+from course.modules.notifications.models import Notification
 from course.modules.programme.models import CourseSession
 from course.timeutil import utcnow
-from tests.conftest import form_token
+from tests.conftest import Auth, form_token
 
 
 @pytest.fixture
@@ -222,24 +223,65 @@ def test_raiser_changes_consent_to_quotation(app, cohort, people, login):
     assert get_barrier(app, barrier_id).quote_consent is False
 
 
-def test_raising_and_withdrawing_leave_no_trace_of_the_raiser_in_the_audit_log(
-    app, cohort, people, login
+def test_raising_changing_and_withdrawing_leave_no_trace_of_the_raiser_anywhere(
+    app, cohort, people, make_user
 ):
-    client = login(people["participant"])
-    client.post(
-        "/barriers/new",
-        data={"csrf_token": form_token(client, "/barriers/new"), "theme": "time", "text": "x"},
+    raiser = make_user(
+        cohort_id=cohort,
+        id=4242,
+        name="Zebulon Quartermaine",
+        email="zq.raiser@hidden.example",
+        team="Team Quartz",
     )
+    secrets = ("Zebulon", "Quartermaine", "zq.raiser", "hidden.example", "Team Quartz", "4242")
+    mine, theirs = app.test_client(), app.test_client()
+    assert Auth(mine).login(raiser).status_code == 302
+    assert Auth(theirs).login(people["trainer"]).status_code == 302
     with app.app_context():
-        barrier_id = db.session.scalar(select(Barrier.id))
-    client.post(
-        f"/barriers/{barrier_id}/consent", data={"csrf_token": form_token(client, "/barriers/")}
+        signed_in = set(db.session.scalars(select(AuditEvent.id)))
+
+    def raise_one(text):
+        mine.post(
+            "/barriers/new",
+            data={"csrf_token": form_token(mine, "/barriers/new"), "theme": "time", "text": text},
+        )
+        with app.app_context():
+            return db.session.scalar(select(Barrier.id).where(Barrier.text == text))
+
+    kept, withdrawn, duplicate = (raise_one(f"Barrier {n} by me") for n in "ABC")
+    consent = form_token(mine, f"/barriers/{kept}")
+    mine.post(f"/barriers/{kept}/consent", data={"csrf_token": consent, "quote_consent": "y"})
+    mine.post(f"/barriers/{kept}/consent", data={"csrf_token": consent})
+    mine.post(f"/barriers/{withdrawn}/withdraw", data={"csrf_token": consent})
+    assert get_barrier(app, withdrawn) is None
+    review = form_token(theirs, f"/barriers/review/{kept}")
+    theirs.get(f"/barriers/review/{duplicate}")
+    theirs.post(
+        f"/barriers/review/{duplicate}/merge", data={"csrf_token": review, "target_id": kept}
     )
+    theirs.post(
+        f"/barriers/review/{kept}",
+        data={"csrf_token": review, "theme": "workload", "session_id": 0, "excerpt": "Cases"},
+    )
+    theirs.post("/barriers/review/release", data={"csrf_token": review, "barrier_ids": [kept]})
+    assert get_barrier(app, kept).status == "released"
+    mine.post(f"/barriers/{kept}/consent", data={"csrf_token": consent, "quote_consent": "y"})
+    mine.post(f"/barriers/{kept}/withdraw", data={"csrf_token": consent})  # refused: released
     with app.app_context():
-        events = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.object_type == "Barrier")
-        ).all()
-        assert events == []
+        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        notes = db.session.scalars(select(Notification)).all()
+    actions = {event.action for event in events if event.id not in signed_in}
+    assert {"barrier_moderated", "barrier_merged", "barriers_released"} <= actions
+    for event in events:
+        if event.id in signed_in and event.action == "sign_in":
+            continue  # signing in names the person, before any barrier
+        assert event.actor_id != raiser.id, event.action
+        assert (event.object_type, event.object_id) != ("User", raiser.id), event.action
+        assert not any(secret in (event.detail or "") for secret in secrets), event.action
+    for note in notes:
+        assert note.user_id != raiser.id, note.subject
+        written = f"{note.subject} {note.body} {note.link}"
+        assert not any(secret in written for secret in secrets), note.subject
 
 
 # ----- moderation -----------------------------------------------------------------------------

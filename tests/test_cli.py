@@ -1,11 +1,16 @@
 """The commands: seed-demo, init, create-user and import-users."""
 
+from datetime import date, timedelta
+
+import pytest
 from sqlalchemy import func, select
 
+from course.demo import demo_first_session
 from course.extensions import db
 from course.modules.accounts.models import Cohort, Role, User
 from course.modules.programme.models import CourseSession
-from course.timeutil import utcnow
+from course.modules.programme.services import monthly_dates
+from course.timeutil import london_today, to_local
 from tests.conftest import Auth
 
 DEMO_PASSWORD = "a demo passphrase for tests"
@@ -33,10 +38,20 @@ def test_seed_demo_creates_every_account_and_a_cohort_under_way(app, runner):
         teams = set(db.session.scalars(select(User.team).where(User.role == "participant")))
         assert len(teams) > 3
         sessions = list(db.session.scalars(select(CourseSession)))
-        past = [s for s in sessions if s.ends_at < utcnow()]
-        assert len(sessions) == 11 and 4 <= len(past) <= 7
+        before_today = [s for s in sessions if to_local(s.starts_at).date() < london_today()]
+        assert len(sessions) == 11 and len(before_today) == 6  # as the README promises
     for email in ("admin@example.org", "manager36@example.org", "senior2@example.org"):
         assert Auth(app.test_client()).login(email, DEMO_PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("year", [2027, 2028])
+def test_the_demo_has_six_sessions_before_any_day_of_the_year_month_ends_included(year):
+    day = date(year, 1, 1)
+    while day.year == year:
+        sessions = monthly_dates(demo_first_session(day))
+        assert sum(session < day for session in sessions) == 6, day
+        assert (sessions[6] - day).days < 10, day  # and the seventh is soon
+        day += timedelta(days=1)
 
 
 def test_seed_demo_refuses_a_database_with_real_users(app, runner, make_user):

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from journal_support import editor_fields, open_editor, page_token, write_entry
 from sqlalchemy import select, update
 
@@ -13,6 +14,7 @@ from course.modules.programme.models import CourseSession
 from course.modules.programme.services import create_programme
 from course.modules.readings.models import Reading
 from course.timeutil import london_today, utcnow
+from tests.conftest import form_token
 
 
 @pytest.fixture
@@ -308,6 +310,38 @@ def test_trash_is_purged_when_its_page_is_opened_and_old_entries_cannot_be_resto
     )
     with app.app_context():
         assert db.session.get(JournalEntry, old) is None
+
+
+def test_restoring_after_the_restore_period_through_the_restore_action_is_refused(
+    app, author, login, client, clock
+):
+    late, in_time = (write_entry(app, author, title) for title in ("Too late", "Just in time"))
+    login(author)
+    for entry_id in (late, in_time):
+        client.post(f"/journal/{entry_id}/delete", data={"csrf_token": form_token(client, "/")})
+    days = timedelta(days=app.config.get("COURSE_JOURNAL_TRASH_DAYS", 30))
+    with time_machine.travel(clock + days - timedelta(minutes=1), tick=False):
+        login(author)  # the earlier sign-in has long gone idle
+        response = client.post(
+            f"/journal/trash/{in_time}/restore",
+            data={"csrf_token": form_token(client, "/account/")},
+            follow_redirects=True,
+        )
+        assert "“Just in time” is restored" in response.get_data(as_text=True)
+    with time_machine.travel(clock + days + timedelta(minutes=1), tick=False):
+        # Two minutes on, still signed in: straight to the restore action, without opening
+        # the trash page (which purges).
+        response = client.post(
+            f"/journal/trash/{late}/restore",
+            data={"csrf_token": form_token(client, "/account/")},
+            follow_redirects=True,
+        )
+        page = response.get_data(as_text=True)
+        assert "That entry has been in the trash too long to restore." in page
+        assert "Too late" not in client.get("/journal/").get_data(as_text=True)
+    with app.app_context():
+        entry = db.session.get(JournalEntry, late)
+        assert entry is None or entry.deleted_at is not None
 
 
 def test_an_entry_in_the_trash_can_be_deleted_for_good(app, author, login):

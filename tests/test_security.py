@@ -1,10 +1,13 @@
 """CSRF, security headers, sanitised markdown, error pages and who may open which page."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 
 from course.modules.accounts.models import Role
 from course.text import plain_excerpt, render_markdown
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, form_token
 
 
 def test_post_without_csrf_token_is_refused(client, make_user):
@@ -19,23 +22,77 @@ def test_signed_in_post_without_token_is_refused(make_user, login):
     assert client.post("/logout").status_code == 400
 
 
-def test_csrf_token_outlives_an_hour(app):
-    assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+def test_csrf_token_outlives_an_hour(client, make_user, clock):
+    user = make_user()
+    token = form_token(client, "/login")
+    with time_machine.travel(clock + timedelta(hours=3), tick=False):  # a long phone call
+        response = client.post(
+            "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+        )
+    assert response.status_code == 302
 
 
-def test_security_headers(client):
-    response = client.get("/login")
-    csp = response.headers["Content-Security-Policy"]
-    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
-    assert "unsafe-inline" not in csp
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "same-origin"
-    assert "Strict-Transport-Security" not in response.headers
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+CSP_DIRECTIVES = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+PERMISSIONS = ["camera=()", "microphone=()", "geolocation=()"]
+# A public page, a signed-in page, an error page and a static file all get the headers.
+HEADER_PATHS = ["/login", "/programme/", "/no-such-page", "/static/css/site.css"]
+
+
+@pytest.fixture
+def responses(client, make_user, login, cohort):
+    """{path: headers} for each of HEADER_PATHS: /login signed out, the rest signed in."""
+
+    def fetch(path):
+        with client.get(path) as response:
+            assert response.status_code == (404 if "no-such" in path else 200), path
+            return response.headers
+
+    headers = {"/login": fetch("/login")}
+    login(make_user(cohort_id=cohort))
+    headers.update((path, fetch(path)) for path in HEADER_PATHS if path != "/login")
+    return headers
+
+
+@pytest.mark.parametrize("name", HEADERS)
+def test_each_security_header_is_sent_on_every_kind_of_response(responses, name):
+    for path, headers in responses.items():
+        assert headers.get(name) == HEADERS[name], path
+
+
+@pytest.mark.parametrize("directive", CSP_DIRECTIVES)
+def test_each_content_security_policy_directive(responses, directive):
+    for path, headers in responses.items():
+        policy = headers.get("Content-Security-Policy", "")
+        directives = dict(part.strip().partition(" ")[::2] for part in policy.split(";"))
+        assert directives.get(directive) == CSP_DIRECTIVES[directive], path
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, path
+
+
+@pytest.mark.parametrize("feature", PERMISSIONS)
+def test_each_browser_feature_is_switched_off(client, feature):
+    policy = client.get("/login").headers.get("Permissions-Policy", "")
+    assert feature in [part.strip() for part in policy.split(",")]
+
+
+def test_no_hsts_over_plain_http(client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
 
 
 def test_hsts_over_https(client):
     response = client.get("/login", base_url="https://localhost")
-    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
 def test_session_cookie_flags(app, client, make_user):

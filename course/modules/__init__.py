@@ -21,6 +21,8 @@ from course.modules.programme import home
 from course.modules.programme import routes as programme
 from course.modules.readings import models as _readings_models  # noqa: F401, E402
 from course.modules.readings import routes as readings
+from course.modules.supervision import models as _supervision_models  # noqa: F401, E402
+from course.modules.supervision import routes as supervision
 
 BLUEPRINTS = [
     home.bp,
@@ -35,4 +37,5 @@ BLUEPRINTS = [
     calendar.bp,
     notifications.bp,
     privacy.bp,
+    supervision.bp,
 ]

@@ -16,7 +16,7 @@ import urllib.request
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
 ]
 HERE = Path(__file__).resolve().parent
 STARTUP_SECONDS = 60
+BROWSER_TIMEOUT = 600  # seconds a journey may take, its server's start included (pyproject: 300)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -48,8 +49,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.timeout(BROWSER_TIMEOUT))
             if not CHROMIUM.exists():
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The journeys run on the machine's clock, not at the suite's moment (tests/clock.py).
+
+    Chromium cannot be sent to another moment (under libfaketime it hangs), and it drops a
+    sign-in cookie whose expiry, set by a server living at another moment, has passed for it.
+    """
+    yield datetime.now(UTC)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -17,6 +17,7 @@ from course.modules.journal.services import AUTHOR_ROLES, EntryFields, normalise
 from course.modules.presentations.models import Presentation
 from course.modules.programme.models import CourseSession
 from course.modules.readings.models import Reading
+from course.modules.supervision.services import owns_record
 from course.permissions import cohort_ids_for
 from course.timeutil import utcnow
 
@@ -49,6 +50,7 @@ def fields_from_form(formdata):
         session_id=_int_or_none(formdata.get("session_id")),
         reading_id=_int_or_none(formdata.get("reading_id")),
         presentation_id=_int_or_none(formdata.get("presentation_id")),
+        supervision_record_id=_int_or_none(formdata.get("supervision_record_id")),
         tags=normalise_tags(formdata.get("tags")),
     )
 
@@ -66,6 +68,7 @@ def editor_data(source, framework_key=None):
         session_id=source.session_id or 0,
         reading_id=source.reading_id or 0,
         presentation_id=source.presentation_id or 0,
+        supervision_record_id=source.supervision_record_id or "",
         tags=tags,
         notes=notes,
     )
@@ -90,6 +93,8 @@ def allowed_links(user, fields):
         .where(Presentation.id == fields.presentation_id, CourseSession.cohort_id.in_(cohorts))
     ):
         fields.presentation_id = None
+    if fields.supervision_record_id and not owns_record(user, fields.supervision_record_id):
+        fields.supervision_record_id = None
     return fields
 
 

@@ -12,6 +12,7 @@ from course.modules.presentations.models import Presentation, PresentationStatus
 from course.modules.programme.models import CourseSession
 from course.modules.programme.services import cohort_sessions
 from course.modules.readings.models import Reading
+from course.modules.supervision.services import owns_record, record_label
 from course.permissions import current_cohort
 from course.timeutil import to_local
 
@@ -62,12 +63,16 @@ def start_values(args):
     framework = args.get("framework")
     if framework not in FRAMEWORKS:
         framework = "reading" if args.get("reading") else "free"
+    supervision = args.get("supervision", 0, type=int)
+    if supervision and not owns_record(current_user, supervision):
+        supervision = 0
     return dict(
         framework=framework,
         shown_framework=framework,
         session_id=args.get("session", 0, type=int),
         reading_id=args.get("reading", 0, type=int),
         presentation_id=args.get("presentation", 0, type=int),
+        supervision_record_id=supervision or "",
     )
 
 
@@ -112,4 +117,13 @@ def render_editor(form, entry=None, draft=None, saved_body=None):
         autosave_url=autosave,
         storage_key=storage_key,
         user=current_user,
+        supervision_label=_supervision_label(form),
     )
+
+
+def _supervision_label(form):
+    """What the entry reflects on, from the author's own supervision log, or None."""
+    value = form.supervision_record_id.data
+    if not str(value or "").isdigit():
+        return None
+    return record_label(current_user, int(value))

@@ -32,6 +32,7 @@ class EntryForm(FlaskForm):
     reading_id = SelectField("Reading", coerce=int, default=0)
     presentation_id = SelectField("Case presentation", coerce=int, default=0)
     tags = StringField("Tags", validators=[Optional(), Length(max=400)])
+    supervision_record_id = HiddenField()
     version = HiddenField()
     draft_id = HiddenField()
 

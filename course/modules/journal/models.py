@@ -50,6 +50,10 @@ class JournalEntry(db.Model):
     presentation_id: Mapped[int | None] = mapped_column(
         ForeignKey("presentation.id", ondelete="SET NULL"), index=True
     )
+    # A supervision in the author's own supervision log this entry reflects on.
+    supervision_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supervision_record.id", ondelete="SET NULL"), index=True
+    )
     shared_with_trainers: Mapped[bool] = mapped_column(Boolean, default=False)
     shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     share_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -141,6 +145,9 @@ class JournalDraft(db.Model):
     reading_id: Mapped[int | None] = mapped_column(ForeignKey("reading.id", ondelete="SET NULL"))
     presentation_id: Mapped[int | None] = mapped_column(
         ForeignKey("presentation.id", ondelete="SET NULL")
+    )
+    supervision_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supervision_record.id", ondelete="SET NULL")
     )
     tags: Mapped[str] = mapped_column(String(500), default="")
     # The entry's version the writer started from.

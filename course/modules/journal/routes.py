@@ -51,6 +51,7 @@ from course.modules.journal.trash import (
 )
 from course.modules.presentations.anonymisation import warnings_for
 from course.modules.programme.services import cohort_sessions
+from course.modules.supervision.services import record_label
 from course.permissions import current_cohort, role_required
 from course.text import render_markdown
 
@@ -145,6 +146,9 @@ def entry(entry_id):
         drafts=drafts_of(current_user, entry.id) if is_author else [],
         has_cohort=current_cohort() is not None,
         forget_copy=session.pop(SAVED_KEY, None) if is_author else None,
+        supervision_label=record_label(current_user, entry.supervision_record_id)
+        if is_author and entry.supervision_record_id
+        else None,
     )
 
 

@@ -28,6 +28,7 @@ class EntryFields:
     session_id: int | None = None
     reading_id: int | None = None
     presentation_id: int | None = None
+    supervision_record_id: int | None = None
     tags: list[str] = field(default_factory=list)
 
     def columns(self):
@@ -39,6 +40,7 @@ class EntryFields:
             session_id=self.session_id,
             reading_id=self.reading_id,
             presentation_id=self.presentation_id,
+            supervision_record_id=self.supervision_record_id,
         )
 
 
@@ -219,6 +221,21 @@ def entries_for_session(author, session_id):
                 JournalEntry.author_id == author.id,
                 JournalEntry.deleted_at.is_(None),
                 JournalEntry.session_id == session_id,
+            )
+            .order_by(JournalEntry.created_at.desc())
+        )
+    )
+
+
+def entries_for_supervision_record(author, record_id):
+    """The author's entries reflecting on one of their supervision records."""
+    return list(
+        db.session.scalars(
+            select(JournalEntry)
+            .where(
+                JournalEntry.author_id == author.id,
+                JournalEntry.deleted_at.is_(None),
+                JournalEntry.supervision_record_id == record_id,
             )
             .order_by(JournalEntry.created_at.desc())
         )

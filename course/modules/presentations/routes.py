@@ -1,6 +1,6 @@
 """The rota for members: see it, sign up with an anonymised brief, read a presentation, withdraw."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from course import audit
@@ -10,12 +10,14 @@ from course.modules.accounts.models import ATTENDING_ROLES, Role
 from course.modules.presentations import after_session, queries, services
 from course.modules.presentations.anonymisation import find_sensitive_terms
 from course.modules.presentations.forms import (
+    BRIEF_MAX,
     BriefForm,
     FollowUpForm,
     ReflectionForm,
     SignUpForm,
 )
 from course.modules.presentations.models import ACTIVE, HOLDS_SLOT, OPEN, PresentationStatus
+from course.modules.supervision.summary import presentation_start
 from course.permissions import current_cohort, get_course_session_or_404, role_required
 from course.text import render_markdown
 from course.timeutil import utcnow
@@ -96,6 +98,11 @@ def signup(session_id):
     closed = services.sign_up_problem(course_session)
     problem = closed
     form = SignUpForm()
+    start = presentation_start(
+        current_user, request.args.get("supervision", 0, type=int), brief_max=BRIEF_MAX
+    )
+    if start and not form.is_submitted():  # "bring this supervision to the reflecting team"
+        form.title.data, form.brief.data, form.kind.data = start
     if not closed and form.validate_on_submit():
         try:
             presentation = services.sign_up(

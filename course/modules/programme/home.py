@@ -18,12 +18,14 @@ NAV = {
         ("attendance.index", "Attendance"), ("presentations.index", "Presentation rota"),
         ("journal.index", "My journal"), ("barriers.index", "My barriers"),
         ("notifications.index", "Notifications"),
+        ("supervision.index", "My supervision"),
     ],
     Role.SENIOR_MANAGER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
         ("attendance.index", "Attendance"), ("presentations.index", "Presentation rota"),
         ("journal.index", "My journal"), ("barriers.index", "My barriers"),
         ("barriers.overview", "Barrier overview"), ("notifications.index", "Notifications"),
+        ("supervision.index", "My supervision"),
     ],
     Role.TRAINER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
@@ -34,6 +36,7 @@ NAV = {
     Role.EVALUATOR: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
         ("attendance.index", "Attendance"), ("barriers.overview", "Barrier overview"),
+        ("supervision.figures", "Supervision figures"),
     ],
     Role.ADMIN: [
         ("home.index", "Home"), ("admin.users", "Users"), ("admin.cohorts", "Cohorts"),

@@ -15,6 +15,7 @@ PANEL_MODULES = (
     "barriers",
     "notifications",
     "calendar",
+    "supervision",
 )
 
 

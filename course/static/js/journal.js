@@ -123,7 +123,8 @@
     failing = false;
     remember(data);
     forgetCopy(key);
-    var text = "Saved at " + data.saved_at + " (a draft: press Save entry to add it to your journal).";
+    var note = form.getAttribute("data-saved-note") || "(a draft: press Save entry to add it to your journal).";
+    var text = "Saved at " + data.saved_at + " " + note;
     if (data.changed_elsewhere) {
       text += " This entry has been saved from another tab or window since you opened it: " +
         "when you save, your version will be kept as a draft beside it.";

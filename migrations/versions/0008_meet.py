@@ -1,14 +1,14 @@
 """where the modules meet: membership dates, feedback replies and when feedback was read
 
-Revision ID: 0007_meet
-Revises: 0006_privacy_packs
+Revision ID: 0008_meet
+Revises: 0007_supervision
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_meet"
-down_revision = "0006_privacy_packs"
+revision = "0008_meet"
+down_revision = "0007_supervision"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Each manager's private supervision log: supervisees by pseudonym, records, actions."""

@@ -1,0 +1,41 @@
+"""The supervision log's section of the home page (see programme/panels.py).
+
+A manager sees their own log's state; the evaluator a link to the cohort's figures. Nobody's
+page says anything about anyone else's log.
+"""
+
+from flask import render_template
+from markupsafe import Markup
+
+from course.modules.accounts.models import Role
+from course.modules.supervision.aggregates import is_released
+from course.modules.supervision.glance import due_table
+from course.modules.supervision.services import MANAGER_ROLES, drafts_of, open_actions
+from course.timeutil import london_today
+
+
+def _panel(template, **context):
+    """A rendered (so escaped) template as markup for the page."""
+    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704 - escaped by Jinja
+
+
+def home_panel(user, cohort, next_session):
+    """My supervision: who is overdue, overdue actions, drafts waiting; evaluators: figures."""
+    if user.role in MANAGER_ROLES:
+        today = london_today()
+        due = due_table(user, today)
+        actions = open_actions(user)
+        return _panel(
+            "supervision/_home_panel.html",
+            overdue=[row for row in due if row[1].state == "overdue"],
+            due_soon=[row for row in due if row[1].state == "due"],
+            overdue_actions=[a for a in actions if a.is_overdue(today)],
+            drafts=drafts_of(user),
+            has_supervisees=bool(due),
+            figures_released=user.role == Role.SENIOR_MANAGER
+            and cohort is not None
+            and is_released(cohort.id),
+        )
+    if user.role == Role.EVALUATOR and cohort is not None:
+        return _panel("supervision/_evaluator_panel.html")
+    return None

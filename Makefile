@@ -22,6 +22,7 @@ run: db
 test: $(BIN)/activate
 	$(BIN)/ruff check course tests migrations
 	$(BIN)/ruff format --check course tests migrations
+	$(BIN)/bandit -r course -q
 	$(BIN)/pytest
 
 lint: $(BIN)/activate
@@ -36,3 +37,4 @@ clean:
 
 bench: $(BIN)/activate
 	$(BIN)/python tests/bench/bench_pages.py
+	$(BIN)/python tests/bench/bench_text.py

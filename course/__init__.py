@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from course import cli, errors, security, timeutil
+from course import cli, errors, security, site_address, timeutil
 from course.extensions import csrf, db, login_manager, migrate
 from course.modules import BLUEPRINTS
 
@@ -26,7 +26,7 @@ DEFAULTS = dict(
     COURSE_LOGIN_MAX_FAILURES_PER_ADDRESS=20,
     COURSE_LOGIN_LOCKOUT=timedelta(minutes=15),
     COURSE_SET_PASSWORD_LINK_LIFETIME=timedelta(days=7),
-    COURSE_DEMO_PASSWORD="reflective-practice-demo",  # noqa: S106 - the documented demo password
+    COURSE_DEMO_PASSWORD="reflective-practice-demo",  # noqa: S106 - the documented demo password  # nosec B106
     COURSE_K_ANONYMITY=5,
     COURSE_PRESENTATION_CUTOFF_HOURS=48,
     COURSE_REGISTER_OPENS_BEFORE=timedelta(minutes=60),  # trainers mark people as they arrive
@@ -90,6 +90,7 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    site_address.init_app(app)
     errors.init_app(app)
     timeutil.init_app(app)
     cli.init_app(app)

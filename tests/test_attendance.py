@@ -416,8 +416,8 @@ def test_matrix_export_is_csv_for_excel_and_is_audited(
     assert response.data.startswith(b"\xef\xbb\xbf")
     assert response.headers["Content-Disposition"] == 'attachment; filename="attendance-matrix.csv"'
     lines = response.data.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Name,Group,Team,Session 1,Session 2,")
-    assert lines[1].startswith("Zoë Zielinski,Participant,,")
+    assert lines[0].startswith('"Name","Group","Team","Session 1","Session 2",')
+    assert lines[1].startswith('"Zoë Zielinski","Participant","",')
     assert "Apologies (Court or statutory duty); catch-up to do" in lines[1]
     assert "Present, Late and Left early count as attended." in lines[-1]
     with app.app_context():

@@ -272,7 +272,7 @@ def test_trainer_of_another_cohort_gets_404_for_the_register(app, make_user, log
 def test_register_export_is_csv_for_excel_and_is_audited(
     app, cohort, make_user, trainer, login, held
 ):
-    person = make_user(cohort_id=cohort, name="=HYPERLINK(evil) Zoë")
+    person = make_user(cohort_id=cohort, name="=HYPERLINK(evil) Zoë", team="North;=1+2")
     client = login(trainer)
     fields = read_form(client.get(f"/attendance/{held.id}").get_data(as_text=True))
     set_mark(fields, person.id, "left_early", note="Left for a strategy meeting")
@@ -283,8 +283,11 @@ def test_register_export_is_csv_for_excel_and_is_audited(
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.data.startswith(b"\xef\xbb\xbf")
     text = response.data.decode("utf-8-sig")
-    assert text.splitlines()[0] == "Name,Group,Team,Status,Apology reason,Remark,Marked at"
-    assert "'=HYPERLINK(evil) Zoë,Participant,,Left early,,Left for a strategy meeting" in text
+    header = '"Name","Group","Team","Status","Apology reason","Remark","Marked at"'
+    assert text.splitlines()[0] == header
+    # Every cell quoted; a formula neutralised at the start of the cell and after a ";".
+    row = '"\'=HYPERLINK(evil) Zoë","Participant","North;\'=1+2","Left early","",'
+    assert row + '"Left for a strategy meeting"' in text
     assert "\r\n" in text
     with app.app_context():
         event = db.session.scalar(

@@ -164,9 +164,9 @@ def test_overview_figures_match_the_model_under_k(app, register):
     client = app.test_client()
     Auth(client).login(register["senior"])
     csv_text = client.get("/barriers/overview.csv").get_data(as_text=True)
-    assert "all sessions,Workload and caseloads,,,9" in csv_text
-    assert "all sessions,Time and cancelled sessions,,,fewer than 5" in csv_text
-    assert "all sessions,Compliance and blame culture,,,fewer than 5" in csv_text
+    assert '"all sessions","Workload and caseloads","","","9"' in csv_text
+    assert '"all sessions","Time and cancelled sessions","","","fewer than 5"' in csv_text
+    assert '"all sessions","Compliance and blame culture","","","fewer than 5"' in csv_text
 
 
 # ----- a fixed number of queries --------------------------------------------------------------

@@ -125,7 +125,7 @@ def test_csv_export_holds_the_suppressed_figures_and_is_audited(app, register, l
     response = client.get("/barriers/overview.csv?stage=1")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     by_theme = {row["theme"]: row["people"] for row in rows}
     assert by_theme["Workload and caseloads"] == "7"
     assert by_theme["IT systems"] == "fewer than 5"

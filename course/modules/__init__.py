@@ -9,6 +9,8 @@ from course.modules.attendance import routes as attendance
 from course.modules.barriers import models as _barriers_models  # noqa: F401, E402
 from course.modules.barriers import routes as barriers
 from course.modules.calendar import routes as calendar
+from course.modules.evaluation import models as _evaluation_models  # noqa: F401, E402
+from course.modules.evaluation import routes as evaluation
 from course.modules.journal import models as _journal_models  # noqa: F401, E402
 from course.modules.journal import routes as journal
 from course.modules.notifications import models as _notifications_models  # noqa: F401, E402
@@ -36,6 +38,7 @@ BLUEPRINTS = [
     barriers.bp,
     calendar.bp,
     notifications.bp,
+    evaluation.bp,
     privacy.bp,
     supervision.bp,
 ]

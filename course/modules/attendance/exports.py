@@ -1,36 +1,8 @@
-"""CSV exports that open cleanly in Excel: UTF-8 with a byte-order mark, CRLF line ends."""
-
-import csv
-import io
-
-from flask import Response
+"""The attendance exports' rows; course/csv_export.py writes them safely for Excel."""
 
 from course.modules.attendance.models import reason_label, status_label
 from course.modules.attendance.services import ATTENDED_RULE, percent
 from course.timeutil import format_datetime
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A cell Excel will not run as a formula (names and remarks come from people)."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_response(filename, header, rows):
-    """A CSV download: UTF-8 with a byte-order mark, so Excel reads accents and dashes."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
-    return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 def group_label(user):

@@ -30,6 +30,7 @@ STATUS_CHOICES = [(status.value, label) for status, label in STATUS_LABELS.items
 REASON_CHOICES = [(reason.value, label) for reason, label in REASON_LABELS.items()]
 NOTE_MAX = 300
 REFLECTION_MIN, REFLECTION_MAX = 100, 5000
+REMARK_NEEDS_STATUS = "Choose a status for this person to keep the remark, or clear the remark"
 
 
 class PersonMarkForm(Form):
@@ -85,6 +86,24 @@ class RegisterForm(FlaskForm):
             )
             lines.append(line)
         return {"people": lines}
+
+    def validate(self, extra_validators=None):
+        """Also: a remark is kept with a status, so a remark alone is explained at its field.
+
+        "Save, marking everyone still unmarked as present" gives a status to anyone the page
+        showed unmarked, so their remark is kept with Present.
+        """
+        valid = super().validate(extra_validators)
+        for line in self.people:
+            person = line.form
+            unmarked = (person.status.data or UNMARKED) == UNMARKED
+            filled = (
+                self.fill_present.data and (person.original_status.data or UNMARKED) == UNMARKED
+            )
+            if unmarked and (person.note.data or "").strip() and not filled:
+                person.note.errors.append(REMARK_NEEDS_STATUS)
+                valid = False
+        return valid
 
     def entries(self):
         """Every line as a RegisterEntry."""

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from course import audit
+from course.csv_export import csv_download
 from course.extensions import db
 from course.modules.accounts.models import Role
 from course.modules.attendance import compliance, exports
@@ -143,7 +144,7 @@ def export_register(session_id):
     header, rows = exports.register_rows(course_session, people, marks)
     audit.record("register_exported", course_session, people=len(people))
     db.session.commit()
-    return exports.csv_response(f"register-session-{course_session.number}.csv", header, rows)
+    return csv_download(f"register-session-{course_session.number}.csv", header, rows)
 
 
 @bp.route("/matrix.csv")
@@ -158,4 +159,4 @@ def export_matrix():
     header, rows = exports.matrix_rows(sessions, view["rows"], london_today())
     audit.record("attendance_matrix_exported", cohort, people=len(view["rows"]))
     db.session.commit()
-    return exports.csv_response("attendance-matrix.csv", header, rows)
+    return csv_download("attendance-matrix.csv", header, rows)

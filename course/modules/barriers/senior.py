@@ -1,19 +1,22 @@
 """The senior view: suppressed figures, chart, quotations, CSV and print; and the responses."""
 
-import csv
-import io
-
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from course import audit
+from course.csv_export import csv_download
 from course.extensions import db
 from course.modules.accounts.models import Role
 from course.modules.barriers import charts, responses
 from course.modules.barriers.forms import ResponseForm
 from course.modules.barriers.models import BarrierResponse
-from course.modules.barriers.overview import cohort_overview, parse_filters, quotations
+from course.modules.barriers.overview import (
+    cohort_overview,
+    own_uncounted_barriers,
+    parse_filters,
+    quotations,
+)
 from course.modules.barriers.routes import bp
 from course.modules.barriers.themes import STAGES, Theme, stage_label
 from course.permissions import cohort_ids_for, current_cohort_or_404, role_required
@@ -41,6 +44,8 @@ def _overview_context(cohort):
         "ranking": charts.ranking_chart(overview),
         "history": charts.history_chart(overview) if overview.shows_history else None,
         "quotes": quotations(cohort.id, overview) if show_quotes else None,
+        "own": own_uncounted_barriers(cohort.id, current_user),
+        "theme_label": lambda value: Theme(value).label,
         "responses": entries,
         "overdue": sum(r.is_overdue(today) for r in entries),
         "today": today,
@@ -74,20 +79,17 @@ def overview_csv():
     cohort = current_cohort_or_404()
     stage, theme = parse_filters(request.args)
     overview = cohort_overview(cohort.id, stage=stage, theme=theme)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["measure", "theme", "stage", "after release", "people"])
     measures = {"total": "all sessions", "stage": "by stage", "history": "over time"}
-    for (measure, theme_value, stage_number, release), figure in overview.figures():
-        writer.writerow(
-            [
-                measures[measure],
-                Theme(theme_value).label,
-                stage_label(stage_number) if stage_number else "",
-                to_local(release).strftime("%Y-%m-%d %H:%M") if release else "",
-                figure.as_text(overview.k),
-            ]
-        )
+    rows = [
+        [
+            measures[measure],
+            Theme(theme_value).label,
+            stage_label(stage_number) if stage_number else "",
+            to_local(release).strftime("%Y-%m-%d %H:%M") if release else "",
+            figure.as_text(overview.k),
+        ]
+        for (measure, theme_value, stage_number, release), figure in overview.figures()
+    ]
     audit.record(
         "barrier_overview_exported",
         cohort,
@@ -96,11 +98,7 @@ def overview_csv():
     )
     db.session.commit()
     name = f"barrier-figures-{london_today():%Y-%m-%d}.csv"
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(name, ["measure", "theme", "stage", "after release", "people"], rows)
 
 
 def get_response_or_404(response_id):

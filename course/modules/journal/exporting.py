@@ -1,7 +1,5 @@
 """My journal as a Markdown file, and a CPD record (the fields Social Work England asks for)."""
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -9,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from course.csv_export import csv_text
 from course.extensions import db
 from course.modules.journal.frameworks import section_text
 from course.modules.journal.models import JournalComment, JournalEntry
@@ -128,19 +127,11 @@ def cpd_record(entry):
     )
 
 
-def _cell(value):
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def cpd_csv(records):
     """The CPD record as CSV text."""
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheets read "Schön" as UTF-8
-    writer = csv.writer(out)
-    writer.writerow(CPD_COLUMNS)
-    for r in records:
-        row = (r.activity, r.description, r.day.isoformat(), r.learnt, r.impact)
-        writer.writerow([_cell(v) for v in row] + ["Yes" if r.peer_reflection else "No"])
-    return out.getvalue()
+    rows = [
+        (r.activity, r.description, r.day.isoformat(), r.learnt, r.impact)
+        + ("Yes" if r.peer_reflection else "No",)
+        for r in records
+    ]
+    return csv_text(CPD_COLUMNS, rows)

@@ -11,7 +11,7 @@ from course.timeutil import UTCDateTime, utcnow
 
 # Kinds this module queues itself; other modules name their own (e.g. "apologies_received").
 SESSION_REMINDER = "session_reminder"
-SET_PASSWORD = "set_password"  # noqa: S105 - a kind of message, not a password
+SET_PASSWORD = "set_password"  # noqa: S105 - a notification kind, not a password  # nosec B105
 
 
 class EmailStatus(StrEnum):

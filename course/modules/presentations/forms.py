@@ -2,7 +2,13 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 
 from course.modules.presentations.anonymisation import (
     distinct_findings,
@@ -15,6 +21,17 @@ from course.modules.presentations.models import KIND_LABELS
 KIND_CHOICES = [(kind.value, label) for kind, label in KIND_LABELS.items()]
 BRIEF_MAX = 3000
 RULE_TEXT = dict(GROUND_RULES)
+
+
+class LengthThenStop(Length):
+    """Length that ends the field's validation when it fails: the anonymisation check is
+    never run on text already refused as too long."""
+
+    def __call__(self, form, field):
+        try:
+            super().__call__(form, field)
+        except ValidationError as error:
+            raise StopValidation(str(error)) from error
 
 
 class AnonymisedTextMixin:
@@ -60,14 +77,14 @@ class BriefForm(AnonymisedTextMixin, FlaskForm):
         "Title",
         validators=[
             DataRequired("Enter a short title"),
-            Length(max=120, message="Keep the title to 120 characters"),
+            LengthThenStop(max=120, message="Keep the title to 120 characters"),
         ],
     )
     brief = TextAreaField(
         "Brief",
         validators=[
             DataRequired("Write a short brief for the group"),
-            Length(max=BRIEF_MAX, message=f"Keep the brief to {BRIEF_MAX} characters"),
+            LengthThenStop(max=BRIEF_MAX, message=f"Keep the brief to {BRIEF_MAX} characters"),
         ],
     )
 

@@ -142,6 +142,7 @@ def detail(reading_id):
         is_read=attending
         and reading.id in services.read_reading_ids(current_user.id, [reading.id]),
         can_download=reading.has_file and bool(listings),
+        can_change=services.may_change_reading(current_user, reading.id),
         journal_link=_journal_link(reading) if attending else None,
     )
 

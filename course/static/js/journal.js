@@ -153,7 +153,10 @@
     }).then(function (result) {
       if (result.response.ok) { saved(result.data); return; }
       remember(result.data);
-      if (result.data.kept) {
+      if (result.data.too_long) {
+        keepCopy();
+        say(result.data.message, "error");
+      } else if (result.data.kept) {
         failing = true;
         keepCopy();
         say("Not saved to your journal: " + result.data.message, "error");

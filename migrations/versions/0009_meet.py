@@ -1,14 +1,14 @@
 """where the modules meet: membership dates, feedback replies and when feedback was read
 
-Revision ID: 0008_meet
-Revises: 0007_supervision
+Revision ID: 0009_meet
+Revises: 0008_eval
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_meet"
-down_revision = "0007_supervision"
+revision = "0009_meet"
+down_revision = "0008_eval"
 branch_labels = None
 depends_on = None
 

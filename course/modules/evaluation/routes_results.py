@@ -6,10 +6,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from course import audit
+from course.csv_export import csv_download as csv_response
 from course.extensions import db
 from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import ATTENDING_ROLES, Role
-from course.modules.attendance.exports import csv_response
 from course.modules.evaluation import charts, exports, services
 from course.modules.evaluation.forms import ExcerptForm
 from course.modules.evaluation.models import Excerpt, ItemKind, Status

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from course import audit
-from course.csv_export import csv_download as csv_response
+from course.csv_export import csv_download
 from course.extensions import db
 from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import ATTENDING_ROLES, Role
@@ -158,7 +158,7 @@ def answers_csv(questionnaire_id):
     )
     audit.record("evaluation.exported", questionnaire, export="answers", rows=len(rows))
     db.session.commit()
-    return csv_response(f"questionnaire-{questionnaire.id}-answers.csv", header, rows)
+    return csv_download(f"questionnaire-{questionnaire.id}-answers.csv", header, rows)
 
 
 @bp.route("/<int:questionnaire_id>/codebook.csv")
@@ -169,4 +169,4 @@ def codebook_csv(questionnaire_id):
     header, rows = exports.codebook(questionnaire, services.items_of(questionnaire.id))
     audit.record("evaluation.exported", questionnaire, export="codebook")
     db.session.commit()
-    return csv_response(f"questionnaire-{questionnaire.id}-codebook.csv", header, rows)
+    return csv_download(f"questionnaire-{questionnaire.id}-codebook.csv", header, rows)

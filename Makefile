@@ -35,6 +35,9 @@ format: $(BIN)/activate
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
+# The national dataset under load, on SQLite and PostgreSQL (tests/bench/README.md).
+# BENCH_ARGS="--scale 0.1 --databases sqlite" for a quick look.
 bench: $(BIN)/activate
 	$(BIN)/python tests/bench/bench_pages.py
 	$(BIN)/python tests/bench/bench_text.py
+	$(BIN)/python -u tests/bench/load.py $(BENCH_ARGS)

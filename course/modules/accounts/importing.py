@@ -35,6 +35,7 @@ class ImportRow:
     cohort: str
     problems: list[str] = field(default_factory=list)
     cohort_id: int | None = None
+    organisation_id: int | None = None
 
 
 @dataclass
@@ -64,8 +65,12 @@ def read_upload(data):
         return data.decode("cp1252", errors="replace")
 
 
-def preview_import(text):
-    """Parse and check a CSV of users without changing anything."""
+def preview_import(text, organisation_id=None):
+    """Parse and check a CSV of users without changing anything.
+
+    An organisation's administrator (organisation_id) imports only into its own cohorts, and
+    never trainers or evaluators, who work across organisations.
+    """
     reader = csv.DictReader(io.StringIO(text))
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in headers]
@@ -88,7 +93,7 @@ def preview_import(text):
             return ImportPreview([], [f"A file can hold at most {MAX_ROWS} people."])
     if not rows:
         return ImportPreview([], ["The file has no people in it, only the heading line."])
-    _check_rows(rows)
+    _check_rows(rows, organisation_id)
     return ImportPreview(rows, [], _sessions_held(rows))
 
 
@@ -106,11 +111,14 @@ def _sessions_held(rows):
     }
 
 
-def _check_rows(rows):
+def _check_rows(rows, organisation_id=None):
     """Record each row's problems: missing fields, bad emails, duplicates, unknown cohorts."""
     emails = [normalise_email(row.email) for row in rows]
     existing = set(db.session.scalars(select(User.email).where(func.lower(User.email).in_(emails))))
-    cohorts = {c.name.lower(): c.id for c in db.session.scalars(select(Cohort))}
+    cohort_stmt = select(Cohort.name, Cohort.id, Cohort.organisation_id)
+    if organisation_id is not None:
+        cohort_stmt = cohort_stmt.where(Cohort.organisation_id == organisation_id)
+    cohorts = {name.lower(): (id_, org) for name, id_, org in db.session.execute(cohort_stmt)}
     seen = {}
     for row in rows:
         if not row.name:
@@ -135,10 +143,18 @@ def _check_rows(rows):
             row.problems.append(f"the role '{row.role}' is not one of: {allowed}")
         else:
             row.role = role.value
+            if organisation_id is not None and role in (Role.TRAINER, Role.EVALUATOR):
+                row.problems.append(
+                    f"only a site administrator can add a {role.label.lower()}, who may work "
+                    "for several organisations"
+                )
+        row.organisation_id = organisation_id
         if row.cohort:
-            row.cohort_id = cohorts.get(row.cohort.lower())
+            row.cohort_id, cohort_org = cohorts.get(row.cohort.lower(), (None, None))
             if row.cohort_id is None:
                 row.problems.append(f"there is no cohort called '{row.cohort}'")
+            elif row.role not in (Role.TRAINER, Role.EVALUATOR):
+                row.organisation_id = cohort_org
         elif row.role != Role.ADMIN:
             row.problems.append("the cohort is missing")
 
@@ -149,7 +165,13 @@ def import_users(preview):
         raise ValueError("only a preview without problems can be imported")
     created = []
     for row in preview.rows:
-        user = User(name=row.name, email=row.email, role=row.role, team=row.team or None)
+        user = User(
+            name=row.name,
+            email=row.email,
+            role=row.role,
+            team=row.team or None,
+            organisation_id=row.organisation_id,
+        )
         db.session.add(user)
         db.session.flush()
         if row.cohort_id:

@@ -8,6 +8,7 @@ from course.modules.accounts.models import (
     Cohort,
     CohortMember,
     LoginAttempt,
+    Organisation,
     SetPasswordToken,
     User,
     UserSession,
@@ -26,7 +27,13 @@ def export(user):
     )
     cohorts = records(
         db.session.execute(
-            select(Cohort.name, Cohort.organisation, Cohort.starts_on, Cohort.ends_on)
+            select(
+                Cohort.name,
+                Organisation.name.label("organisation"),
+                Cohort.starts_on,
+                Cohort.ends_on,
+            )
+            .join(Organisation, Organisation.id == Cohort.organisation_id)
             .join(CohortMember, CohortMember.cohort_id == Cohort.id)
             .where(CohortMember.user_id == user.id)
             .order_by(Cohort.starts_on)

@@ -55,7 +55,7 @@ def seed(demo):
     flagged, waiting = demo.managers[6], demo.managers[11]
     sending_next = {
         demo.managers[2].id: ApologyReason.COURT,
-        demo.seniors[1].id: ApologyReason.LEAVE,
+        (demo.seniors[1:] or demo.seniors)[0].id: ApologyReason.LEAVE,
     }
     fixed = {}
     if len(past) >= 3:

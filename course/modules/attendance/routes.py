@@ -6,7 +6,7 @@ from flask_login import current_user
 from course import audit
 from course.csv_export import csv_download
 from course.extensions import db
-from course.modules.accounts.models import Role
+from course.modules.accounts.models import Role, slugify
 from course.modules.attendance import compliance, exports
 from course.modules.attendance.catch_ups import waiting_for_approval
 from course.modules.attendance.forms import RegisterForm
@@ -27,7 +27,7 @@ from course.modules.attendance.services import ATTENDED_RULE
 from course.modules.presentations.queries import presenter_ids
 from course.modules.programme.services import cohort_sessions
 from course.permissions import current_cohort, get_course_session_or_404, role_required
-from course.timeutil import london_today
+from course.timeutil import london_today, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
 
@@ -47,7 +47,9 @@ def index():
     if cohort is None:
         return render_template("attendance/no_cohort.html")
     sessions = cohort_sessions(cohort.id)
-    context = dict(cohort=cohort, sessions=sessions, rule=ATTENDED_RULE, today=london_today())
+    context = dict(
+        cohort=cohort, sessions=sessions, rule=ATTENDED_RULE, today=london_today(), now=utcnow()
+    )
     role = current_user.role_enum
     if role == Role.TRAINER:
         context.update(compliance.trainer_view(cohort, sessions))
@@ -144,7 +146,8 @@ def export_register(session_id):
     header, rows = exports.register_rows(course_session, people, marks)
     audit.record("register_exported", course_session, people=len(people))
     db.session.commit()
-    return csv_download(f"register-session-{course_session.number}.csv", header, rows)
+    of = slugify(current_cohort().name)  # the session's cohort: the file says which
+    return csv_download(f"register-{of}-session-{course_session.number}.csv", header, rows)
 
 
 @bp.route("/matrix.csv")
@@ -159,4 +162,4 @@ def export_matrix():
     header, rows = exports.matrix_rows(sessions, view["rows"], london_today())
     audit.record("attendance_matrix_exported", cohort, people=len(view["rows"]))
     db.session.commit()
-    return csv_download("attendance-matrix.csv", header, rows)
+    return csv_download(f"attendance-matrix-{slugify(cohort.name)}.csv", header, rows)

@@ -161,3 +161,50 @@ def own_uncounted_barriers(cohort_id, user):
         )
         .order_by(Barrier.released_at, Barrier.id)
     ).all()
+
+
+def cohorts_overviews(cohort_ids, k=None):
+    """{cohort id: its overview of themes}, each cohort suppressed on its own, in two queries.
+
+    For the year-on-year view: the cohorts' barriers are disjoint and no figure across cohorts
+    is published, so no figure can be taken from a sum or another cohort's figure.
+    """
+    cohort_ids = list(cohort_ids)
+    released = (
+        select(
+            Barrier.cohort_id.label("cohort_id"),
+            Barrier.theme.label("theme"),
+            voice_of().label("voice"),
+            Barrier.released_at.label("released_at"),
+        )
+        .where(Barrier.cohort_id.in_(cohort_ids), Barrier.released_at.is_not(None))
+        .subquery()
+    )
+    releases = defaultdict(set)
+    for cohort_id, at in db.session.execute(
+        select(released.c.cohort_id, released.c.released_at).distinct()
+    ):
+        releases[cohort_id].add(at)
+    firsts = (
+        select(
+            released.c.cohort_id,
+            released.c.theme,
+            func.min(released.c.released_at).label("first"),
+        )
+        .group_by(released.c.cohort_id, released.c.theme, released.c.voice)
+        .subquery()
+    )
+    new_in_theme = defaultdict(dict)
+    for cohort_id, theme, first, count in db.session.execute(
+        select(firsts.c.cohort_id, firsts.c.theme, firsts.c.first, func.count()).group_by(
+            firsts.c.cohort_id, firsts.c.theme, firsts.c.first
+        )
+    ):
+        new_in_theme[cohort_id][(theme, first)] = count
+    k = k or k_anonymity()
+    return {
+        cohort_id: suppressed_theme_counts(
+            sorted(releases[cohort_id]), new_in_theme[cohort_id], {}, k
+        )
+        for cohort_id in cohort_ids
+    }

@@ -21,7 +21,12 @@ from course.modules.barriers.forms import (
 )
 from course.modules.barriers.models import Barrier, BarrierStatus
 from course.modules.barriers.routes import bp
-from course.permissions import cohort_ids_for, current_cohort_or_404, role_required
+from course.permissions import (
+    cohort_ids_for,
+    current_cohort_or_404,
+    remember_cohort_id,
+    role_required,
+)
 from course.text import plain_excerpt
 
 PER_PAGE = 50
@@ -37,6 +42,7 @@ def get_cohort_barrier_or_404(barrier_id):
     )
     if barrier is None:
         abort(404)
+    remember_cohort_id(barrier.cohort_id)
     return barrier
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from course import audit
 from course.csv_export import csv_download
 from course.extensions import db
-from course.modules.accounts.models import Role
+from course.modules.accounts.models import Role, slugify
 from course.modules.barriers import charts, responses
 from course.modules.barriers.forms import ResponseForm
 from course.modules.barriers.models import BarrierResponse
@@ -19,7 +19,12 @@ from course.modules.barriers.overview import (
 )
 from course.modules.barriers.routes import bp
 from course.modules.barriers.themes import STAGES, Theme, stage_label
-from course.permissions import cohort_ids_for, current_cohort_or_404, role_required
+from course.permissions import (
+    cohort_ids_for,
+    current_cohort_or_404,
+    remember_cohort_id,
+    role_required,
+)
 from course.timeutil import london_today, to_local
 
 VIEWER_ROLES = (Role.SENIOR_MANAGER, Role.EVALUATOR, Role.TRAINER)
@@ -97,7 +102,7 @@ def overview_csv():
         theme=theme.value if theme else "",
     )
     db.session.commit()
-    name = f"barrier-figures-{london_today():%Y-%m-%d}.csv"
+    name = f"barrier-figures-{slugify(cohort.name)}-{london_today():%Y-%m-%d}.csv"
     return csv_download(name, ["measure", "theme", "stage", "after release", "people"], rows)
 
 
@@ -111,6 +116,7 @@ def get_response_or_404(response_id):
     )
     if entry is None:
         abort(404)
+    remember_cohort_id(entry.cohort_id)
     return entry
 
 

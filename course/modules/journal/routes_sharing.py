@@ -96,8 +96,9 @@ def reply(entry_id):
 @role_required(Role.TRAINER)
 def shared():
     """Trainers: the entries shared with them, most recent first."""
+    cohort = current_cohort()
     page = db.paginate(
-        shared_with(current_user),
+        shared_with(current_user, cohort.id if cohort else None),
         per_page=SHARED_PAGE_SIZE,
         max_per_page=SHARED_PAGE_SIZE,
         error_out=False,

@@ -125,11 +125,12 @@ def mark_feedback_seen(entry, now=None):
     )
 
 
-def shared_with(trainer):
-    """Entries the trainer may read, most recently shared first."""
+def shared_with(trainer, cohort_id=None):
+    """Entries the trainer may read (of one cohort, if given), most recently shared first."""
+    in_cohort = [JournalEntry.cohort_id == cohort_id] if cohort_id is not None else []
     return (
         select(JournalEntry)
-        .where(*visible_to_trainer(trainer))
+        .where(*visible_to_trainer(trainer), *in_cohort)
         .options(joinedload(JournalEntry.author), joinedload(JournalEntry.course_session))
         .order_by(JournalEntry.shared_at.desc(), JournalEntry.id.desc())
     )

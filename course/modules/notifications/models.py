@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
@@ -55,6 +55,8 @@ class Notification(db.Model):
     __table_args__ = (
         CheckConstraint(f"email_status IN {EMAIL_STATUS_VALUES!r}", name="email_status_known"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        # A person's unread messages, on every home page (a year of them per person nationally).
+        Index("ix_notification_user_read", "user_id", "read_at"),
     )
 
     @property

@@ -20,7 +20,7 @@ from course.modules.presentations.models import (
 from course.modules.presentations.services import reserve_order
 from course.modules.programme.models import CourseSession
 from course.modules.programme.services import cohort_sessions
-from course.permissions import cohort_ids_for
+from course.permissions import cohort_ids_for, remember_cohort_id
 from course.timeutil import utcnow
 
 REFLECTION_WINDOW = timedelta(days=21)  # how long the home page reminds people to reflect
@@ -52,6 +52,7 @@ def get_presentation_or_404(presentation_id, user):
     presentation = db.session.scalar(stmt)
     if presentation is None:
         abort(404)
+    remember_cohort_id(presentation.course_session.cohort_id)
     return presentation
 
 

@@ -6,8 +6,9 @@ from flask_login import current_user
 from course.modules.accounts.models import Role
 from course.modules.attendance.register import register_opens_at
 from course.modules.programme import panels
+from course.modules.programme.my_cohorts import cohort_summaries
 from course.modules.programme.services import cohort_sessions, next_session
-from course.permissions import current_cohort
+from course.permissions import current_cohort, my_cohorts
 from course.timeutil import london_today, to_local, utcnow
 
 bp = Blueprint("home", __name__)
@@ -44,6 +45,10 @@ NAV = {
         ("admin.audit_log", "Audit log"),
     ],
 }  # fmt: skip
+# A site administrator also manages the organisations; an organisation's administrator sees
+# neither them nor the site-wide audit log.
+ADMIN_NAV = [*NAV[Role.ADMIN][:3], ("admin.organisations", "Organisations"), NAV[Role.ADMIN][3]]
+ORGANISATION_ADMIN_NAV = NAV[Role.ADMIN][:3]
 
 
 @bp.app_context_processor
@@ -53,6 +58,8 @@ def navigation():
     def nav_items():
         if not current_user.is_authenticated:
             return []
+        if current_user.role == Role.ADMIN:
+            return ADMIN_NAV if current_user.is_site_admin else ORGANISATION_ADMIN_NAV
         return NAV[current_user.role_enum]
 
     def current_nav_endpoint():
@@ -78,6 +85,7 @@ def index():
     if current_user.role == Role.ADMIN:
         return render_template("home/admin.html")
     cohort = current_cohort()
+    cohorts = my_cohorts(current_user)
     sessions = cohort_sessions(cohort.id) if cohort else []
     upcoming = next_session(sessions)
     today = upcoming is not None and to_local(upcoming.starts_at).date() == london_today()
@@ -90,6 +98,7 @@ def index():
         now=utcnow(),
         sessions_done=sum(1 for s in sessions if s.ends_at and upcoming is not s and s.is_past()),
         sections=panels.home_sections(current_user, cohort, upcoming),
+        summaries=cohort_summaries(current_user, cohorts) if len(cohorts) > 1 else [],
     )
 
 

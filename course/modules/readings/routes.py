@@ -1,6 +1,7 @@
 """The course library, a reading's page, "I have read this" and file downloads."""
 
 import io
+from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
 import click
@@ -81,8 +82,13 @@ def index():
     )
 
 
+@lru_cache(maxsize=512)
 def guide_excerpt(guide, length=220):
-    """The start of a guide's text for the library, without its headings."""
+    """The start of a guide's text for the library, without its headings.
+
+    Kept per worker: rendering every guide's markdown on each view of the library was 70% of
+    the page's time (tests/bench/README.md), and a guide is course content, not personal.
+    """
     lines = [line for line in guide.splitlines() if not line.lstrip().startswith("#")]
     return plain_excerpt("\n".join(lines), length)
 

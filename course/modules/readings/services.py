@@ -260,3 +260,20 @@ def may_change_reading(user, reading_id):
         .limit(1)
     )
     return db.session.scalar(elsewhere) is None
+
+
+def copy_reading_lists(session_map):
+    """Give new sessions the reading lists of old ones: {old session id: new session id}."""
+    rows = db.session.scalars(
+        select(SessionReading).where(SessionReading.session_id.in_(list(session_map)))
+    ).all()
+    db.session.add_all(
+        SessionReading(
+            session_id=session_map[row.session_id],
+            reading_id=row.reading_id,
+            required=row.required,
+            position=row.position,
+        )
+        for row in rows
+    )
+    db.session.flush()

@@ -1,14 +1,14 @@
 """where the modules meet: membership dates, feedback replies and when feedback was read
 
-Revision ID: 0009_meet
-Revises: 0008_eval
+Revision ID: 0010_meet
+Revises: 0009_orgs
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_meet"
-down_revision = "0008_eval"
+revision = "0010_meet"
+down_revision = "0009_orgs"
 branch_labels = None
 depends_on = None
 

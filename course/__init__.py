@@ -34,6 +34,7 @@ DEFAULTS = dict(
     COURSE_DEMO_PASSWORD="reflective-practice-demo",  # noqa: S106 - the documented demo password  # nosec B106
     COURSE_K_ANONYMITY=5,
     COURSE_PRESENTATION_CUTOFF_HOURS=48,
+    COURSE_REGISTER_OPENS_BEFORE=timedelta(minutes=60),  # trainers mark people as they arrive
     COURSE_BRIEF_RETENTION_DAYS=7,
     COURSE_CATCH_UP_DAYS=42,  # a missed session's catch-up is due six weeks after it
     COURSE_JOURNAL_TRASH_DAYS=30,  # a deleted journal entry can be restored for this long

@@ -26,18 +26,18 @@ HEADINGS = {
     "admin": "Administration",
 }
 IN_MENU = {
-    "participant": ["Programme", "My journal", "Barriers", "Notifications"],
+    "participant": ["Programme", "My journal", "My barriers", "Notifications"],
     "senior_manager": ["Programme", "My journal", "Barrier overview"],
-    "trainer": ["Programme", "Attendance", "Rota", "Shared reflections"],
-    "evaluator": ["Programme", "Attendance", "Barrier themes"],
+    "trainer": ["Programme", "Attendance", "Presentation rota", "Shared reflections"],
+    "evaluator": ["Programme", "Attendance", "Barrier overview"],
     "admin": ["Users", "Cohorts", "Audit log"],
 }
 NOT_IN_MENU = {
     "participant": ["Barrier overview", "Users"],
-    "senior_manager": ["Users", "Rota"],
+    "senior_manager": ["Users", "Barriers to review"],
     "trainer": ["My journal", "Users"],
     "evaluator": ["My journal", "Shared reflections", "Users"],
-    "admin": ["Programme", "My journal", "Barriers"],
+    "admin": ["Programme", "My journal", "My barriers"],
 }
 
 

@@ -19,6 +19,7 @@ from course.modules.accounts import importing, notices, scope, services
 from course.modules.accounts.forms import EmptyForm, ImportConfirmForm, ImportForm, UserForm
 from course.modules.accounts.models import Cohort, CohortMember, Role, SessionEnd, User
 from course.permissions import role_required
+from course.timeutil import london_today
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -92,7 +93,11 @@ def new_user():
             db.session.add(user)
             db.session.flush()
             if form.cohort_id.data:
-                db.session.add(CohortMember(user_id=user.id, cohort_id=form.cohort_id.data))
+                db.session.add(
+                    CohortMember(
+                        user_id=user.id, cohort_id=form.cohort_id.data, joined_on=london_today()
+                    )
+                )
                 notices.announce_new_trainers(form.cohort_id.data, [user])
             audit.record("user_created", user, role=user.role)
             token = services.issue_set_password_link(user)

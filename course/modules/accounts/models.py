@@ -261,6 +261,10 @@ class CohortMember(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The first and last days the person belongs to the cohort (None: from its start, to its
+    # end); attendance counts only the sessions held in between.
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
 
     cohort = relationship("Cohort", back_populates="members", lazy="raise")
     user = relationship("User", back_populates="memberships", lazy="raise")

@@ -1,7 +1,7 @@
 """sign-in hardening: throttles, device-trusted sign-ins, why a sign-in ended, email to old address
 
-Revision ID: 0010_signin
-Revises: 0009_orgs
+Revision ID: 0011_signin
+Revises: 0010_meet
 Create Date: 2026-11-29 20:40:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0010_signin"
-down_revision = "0009_orgs"
+revision = "0011_signin"
+down_revision = "0010_meet"
 branch_labels = None
 depends_on = None
 

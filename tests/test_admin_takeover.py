@@ -168,6 +168,7 @@ def test_an_email_change_is_told_to_the_old_address(app, admin, make_user):
             "email": "someone.else@example.org",
             "role": "participant",
             "active": "y",
+            "organisation_id": "0",  # the select's "none", as a browser sends it
             "csrf_token": form_token(admin, path),
         },
     )
@@ -248,6 +249,7 @@ def test_participants_are_told_when_a_member_becomes_a_trainer(app, admin, cohor
             "email": promoted.email,
             "role": "trainer",
             "active": "y",
+            "organisation_id": "0",  # the select's "none", as a browser sends it
             "csrf_token": form_token(admin, path),
         },
     )

@@ -22,13 +22,19 @@ DEFAULTS = dict(
     PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
     COURSE_IDLE_TIMEOUT=timedelta(hours=2),
     COURSE_ABSOLUTE_TIMEOUT=timedelta(hours=12),
+    # Sign-in throttling (accounts/authentication.py): failures that go freely, per account and
+    # per address from unknown browsers, and per known device; then pauses that double.
     COURSE_LOGIN_MAX_FAILURES_PER_ACCOUNT=5,
     COURSE_LOGIN_MAX_FAILURES_PER_ADDRESS=20,
-    COURSE_LOGIN_LOCKOUT=timedelta(minutes=15),
+    COURSE_LOGIN_MAX_FAILURES_PER_DEVICE=10,
+    COURSE_LOGIN_FIRST_PAUSE=timedelta(minutes=1),
+    COURSE_LOGIN_LONGEST_PAUSE=timedelta(hours=1),
+    COURSE_LOGIN_FORGET_AFTER=timedelta(hours=24),
     COURSE_SET_PASSWORD_LINK_LIFETIME=timedelta(days=7),
     COURSE_DEMO_PASSWORD="reflective-practice-demo",  # noqa: S106 - the documented demo password  # nosec B106
     COURSE_K_ANONYMITY=5,
     COURSE_PRESENTATION_CUTOFF_HOURS=48,
+    COURSE_REGISTER_OPENS_BEFORE=timedelta(minutes=60),  # trainers mark people as they arrive
     COURSE_BRIEF_RETENTION_DAYS=7,
     COURSE_CATCH_UP_DAYS=42,  # a missed session's catch-up is due six weeks after it
     COURSE_JOURNAL_TRASH_DAYS=30,  # a deleted journal entry can be restored for this long

@@ -241,11 +241,12 @@ def test_a_bad_status_is_shown_next_to_the_person_and_nothing_is_saved(
     assert stored_marks(app, held.id) == {}
 
 
-def test_register_opens_when_the_session_starts(cohort, make_user, trainer, login, sessions):
+def test_register_opens_an_hour_before_the_session(cohort, make_user, trainer, login, sessions):
     upcoming = [s for s in sessions if not s.has_started()][0]
     make_user(cohort_id=cohort)
     page = login(trainer).get(f"/attendance/{upcoming.id}").get_data(as_text=True)
-    assert "The register opens when the session starts" in page
+    assert "The register opens on" in page
+    assert "60 minutes before the session starts" in page
     assert "<fieldset" not in page
 
 

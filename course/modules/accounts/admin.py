@@ -1,15 +1,25 @@
 """Administration of accounts: list, create, edit, deactivate, set-password links, CSV import."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from course import audit
 from course.extensions import db
-from course.modules.accounts import importing, scope, services
+from course.modules.accounts import importing, notices, scope, services
 from course.modules.accounts.forms import EmptyForm, ImportConfirmForm, ImportForm, UserForm
-from course.modules.accounts.models import Cohort, CohortMember, Role, User
+from course.modules.accounts.models import Cohort, CohortMember, Role, SessionEnd, User
 from course.permissions import role_required
+from course.timeutil import london_today
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -83,11 +93,16 @@ def new_user():
             db.session.add(user)
             db.session.flush()
             if form.cohort_id.data:
-                db.session.add(CohortMember(user_id=user.id, cohort_id=form.cohort_id.data))
+                db.session.add(
+                    CohortMember(
+                        user_id=user.id, cohort_id=form.cohort_id.data, joined_on=london_today()
+                    )
+                )
+                notices.announce_new_trainers(form.cohort_id.data, [user])
             audit.record("user_created", user, role=user.role)
             token = services.issue_set_password_link(user)
             db.session.commit()
-            return render_template("admin/link.html", user=user, token=token, created=True)
+            return _link_page(user, token, created=True)
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -106,11 +121,16 @@ def edit_user(user_id):
         if clash:
             form.email.errors.append("Another account already uses this email address")
         elif _apply_organisation(form, user):
-            was_active = user.active
+            was_active, old_email, old_role = user.active, user.email, user.role
             user.email = email
             _apply_user_form(form, user)
+            if email != old_email:
+                notices.tell_email_changed(user, old_email)
+            if user.role == Role.TRAINER != old_role:
+                for membership in user.memberships:
+                    notices.announce_new_trainers(membership.cohort_id, [user])
             if was_active and not user.active:
-                services.end_all_sessions(user)
+                services.end_all_sessions(user, SessionEnd.DEACTIVATED)
                 audit.record("user_deactivated", user)
             audit.record("user_edited", user, role=user.role, active=user.active)
             db.session.commit()
@@ -130,7 +150,7 @@ def deactivate_user(user_id):
     """Deactivate an account at once; its sessions end."""
     user = scope.get_managed_user_or_404(user_id)
     user.active = False
-    services.end_all_sessions(user)
+    services.end_all_sessions(user, SessionEnd.DEACTIVATED)
     audit.record("user_deactivated", user)
     db.session.commit()
     flash(f"{user.name} is deactivated and signed out everywhere.", "success")
@@ -139,11 +159,23 @@ def deactivate_user(user_id):
 
 @bp.post("/users/<int:user_id>/set-password-link")
 def set_password_link(user_id):
-    """Issue a new set-password link (a forgotten password) and show it."""
+    """Email a new set-password link (a forgotten password); show it only as a fallback."""
     user = scope.get_managed_user_or_404(user_id)
     token = services.issue_set_password_link(user)
     db.session.commit()
-    return render_template("admin/link.html", user=user, token=token, created=False)
+    return _link_page(user, token, created=False)
+
+
+def _link_page(user, token, created):
+    """What was emailed, until when; the link itself only for an account never used."""
+    return render_template(
+        "admin/link.html",
+        user=user,
+        link=None if user.link_only_by_email else token,
+        created=created,
+        valid_until=services.link_valid_until(),
+        mail_configured=bool(current_app.config["MAIL_SERVER"]),
+    )
 
 
 @bp.route("/users/import", methods=["GET", "POST"])
@@ -170,7 +202,12 @@ def confirm_import():
         form = ImportForm()
         return render_template("admin/import.html", form=form, preview=preview, confirm=confirm)
     created = importing.import_users(preview)
-    return render_template("admin/imported.html", created=created)
+    return render_template(
+        "admin/imported.html",
+        created=created,
+        valid_until=services.link_valid_until(),
+        mail_configured=bool(current_app.config["MAIL_SERVER"]),
+    )
 
 
 def _apply_organisation(form, user):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from course import audit
 from course.audit import AuditEvent
 from course.extensions import db
-from course.modules.accounts import scope
+from course.modules.accounts import notices, scope
 from course.modules.accounts.admin import bp
 from course.modules.accounts.forms import AddMemberForm, CohortForm, EmptyForm
 from course.modules.accounts.models import (
@@ -20,6 +20,7 @@ from course.modules.accounts.models import (
 from course.modules.accounts.services import normalise_email
 from course.modules.programme.services import create_programme
 from course.modules.readings.services import attach_to_cohort
+from course.timeutil import london_today
 
 AUDIT_PER_PAGE = 100
 
@@ -188,7 +189,11 @@ def _add_members(cohort, add_form):
     for user in added:  # a participant's first cohort settles their organisation
         if user.organisation_id is None and user.role in ATTENDING_ROLES:
             user.organisation_id = cohort.organisation_id
-    db.session.add_all(CohortMember(cohort_id=cohort.id, user_id=u.id) for u in added)
+    today = london_today()  # they count from today: sessions already held are not theirs
+    db.session.add_all(
+        CohortMember(cohort_id=cohort.id, user_id=u.id, joined_on=today) for u in added
+    )
+    notices.announce_new_trainers(cohort.id, added)
     audit.record("cohort_members_added", cohort, count=len(added))
     db.session.commit()
     flash(f"Added {len(added)} people to {cohort.name}.", "success")

@@ -9,8 +9,11 @@ from sqlalchemy import func, select
 
 from course import audit
 from course.extensions import db
-from course.modules.accounts.models import Cohort, CohortMember, Role, User
+from course.modules.accounts import notices
+from course.modules.accounts.models import ATTENDING_ROLES, Cohort, CohortMember, Role, User
 from course.modules.accounts.services import issue_set_password_link, normalise_email
+from course.modules.programme.services import held_session_counts
+from course.timeutil import london_today
 
 COLUMNS = ("name", "email", "role", "team", "cohort")
 MAX_ROWS = 2000
@@ -42,6 +45,7 @@ class ImportPreview:
 
     rows: list[ImportRow]
     problems: list[str]
+    held: dict = field(default_factory=dict)  # {cohort name: sessions it has already held}
 
     @property
     def ok(self):
@@ -91,7 +95,21 @@ def preview_import(text, organisation_id=None):
     if not rows:
         return ImportPreview([], ["The file has no people in it, only the heading line."])
     _check_rows(rows, organisation_id)
-    return ImportPreview(rows, [])
+    return ImportPreview(rows, [], _sessions_held(rows))
+
+
+def _sessions_held(rows):
+    """{cohort name: (sessions held, people joining)} for cohorts that new members join late."""
+    joining = {}
+    for row in rows:
+        if row.cohort_id and row.role in ATTENDING_ROLES:
+            joining.setdefault(row.cohort_id, []).append(row)
+    held = held_session_counts(list(joining))
+    return {
+        rows_[0].cohort: (held[cohort_id], len(rows_))
+        for cohort_id, rows_ in joining.items()
+        if held.get(cohort_id)
+    }
 
 
 def _check_rows(rows, organisation_id=None):
@@ -146,7 +164,7 @@ def import_users(preview):
     """Create the accounts of a clean preview; returns (user, set-password token) pairs."""
     if not preview.ok:
         raise ValueError("only a preview without problems can be imported")
-    created = []
+    created, trainers_by_cohort = [], {}
     for row in preview.rows:
         user = User(
             name=row.name,
@@ -158,8 +176,13 @@ def import_users(preview):
         db.session.add(user)
         db.session.flush()
         if row.cohort_id:
-            db.session.add(CohortMember(cohort_id=row.cohort_id, user_id=user.id))
+            db.session.add(
+                CohortMember(cohort_id=row.cohort_id, user_id=user.id, joined_on=london_today())
+            )
+            trainers_by_cohort.setdefault(row.cohort_id, []).append(user)
         created.append((user, issue_set_password_link(user)))
+    for cohort_id, users in trainers_by_cohort.items():
+        notices.announce_new_trainers(cohort_id, users)
     audit.record("users_imported", object_type="User", count=len(created))
     db.session.commit()
     return created

@@ -7,7 +7,16 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
@@ -89,6 +98,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set by every sign-in: once a person has signed in, set-password links go only to their email.
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Participants, senior managers and an organisation's administrators belong to one
     # organisation; trainers, evaluators and site-wide administrators have none.
     organisation_id: Mapped[int | None] = mapped_column(
@@ -109,6 +120,11 @@ class User(UserMixin, db.Model):
         return self.active
 
     @property
+    def link_only_by_email(self):
+        """Whether set-password links must reach this person only by email, never on screen."""
+        return self.last_sign_in_at is not None or self.password_hash is not None
+
+    @property
     def role_enum(self):
         """The role as a Role."""
         return Role(self.role)
@@ -126,6 +142,18 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
+class SessionEnd(StrEnum):
+    """Why a sign-in ended: only an expired one may still hand in a draft without a form token."""
+
+    EXPIRED = "expired"  # idle or too old: the person did not choose to leave
+    SIGNED_OUT = "signed_out"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason, not a password
+    DEACTIVATED = "deactivated"
+
+
+SESSION_END_VALUES = tuple(reason.value for reason in SessionEnd)
+
+
 class UserSession(db.Model):
     """A server-side record of one sign-in; the cookie carries only its token."""
 
@@ -135,10 +163,17 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(300))
 
     user = relationship("User", lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint(
+            f"end_reason IS NULL OR end_reason IN {SESSION_END_VALUES!r}", name="end_reason_known"
+        ),
+    )
 
     @staticmethod
     def new_token():
@@ -147,13 +182,27 @@ class UserSession(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """A sign-in attempt, kept in the database so throttling holds across workers."""
+    """A sign-in attempt, kept as history; throttling counts in SignInThrottle."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     ip: Mapped[str | None] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class SignInThrottle(db.Model):
+    """Recent failures of one sign-in step for one key (an account, an address, a device).
+
+    The key is a digest, never the email or address itself. See accounts/throttling.py.
+    """
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)  # when this count began
+    next_allowed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (CheckConstraint("failures >= 0", name="failures_not_negative"),)
 
 
 class SetPasswordToken(db.Model):
@@ -212,6 +261,10 @@ class CohortMember(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The first and last days the person belongs to the cohort (None: from its start, to its
+    # end); attendance counts only the sessions held in between.
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
 
     cohort = relationship("Cohort", back_populates="members", lazy="raise")
     user = relationship("User", back_populates="memberships", lazy="raise")

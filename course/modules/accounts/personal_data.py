@@ -20,9 +20,15 @@ def export(user):
     """The account, cohorts, sign-ins and the actions the person took."""
     account = records(
         db.session.execute(
-            select(User.name, User.email, User.role, User.team, User.active, User.created_at).where(
-                User.id == user.id
-            )
+            select(
+                User.name,
+                User.email,
+                User.role,
+                User.team,
+                User.active,
+                User.created_at,
+                User.last_sign_in_at,
+            ).where(User.id == user.id)
         )
     )
     cohorts = records(
@@ -45,6 +51,7 @@ def export(user):
                 UserSession.created_at.label("signed_in_at"),
                 UserSession.last_seen_at,
                 UserSession.ended_at,
+                UserSession.end_reason,
                 UserSession.ip,
                 UserSession.user_agent,
             )

@@ -59,8 +59,9 @@ def seed(demo):
     }
     fixed = {}
     if len(past) >= 3:
-        fixed[(flagged.id, past[-3].id)] = (AttendanceStatus.APOLOGIES, ApologyReason.SICKNESS)
-        fixed[(flagged.id, past[-2].id)] = (AttendanceStatus.ABSENT, None)
+        # The latest two in a row: the flag is about now, so it clears once they come back.
+        fixed[(flagged.id, past[-2].id)] = (AttendanceStatus.APOLOGIES, ApologyReason.SICKNESS)
+        fixed[(flagged.id, past[-1].id)] = (AttendanceStatus.ABSENT, None)
         fixed[(waiting.id, past[-2].id)] = (AttendanceStatus.APOLOGIES, ApologyReason.COURT)
     readings = required_readings([s.id for s in past])
     missed = []

@@ -28,7 +28,10 @@ def matrix_rows(sessions, rows, today):
     for row in rows:
         cells = [row.user.name, group_label(row.user), row.user.team or ""]
         for course_session, mark, state in row.cells(sessions, today):
-            cells.append(_cell_text(course_session, mark, state, today))
+            if course_session.id in row.outside and mark is None:
+                cells.append("Not a member then")
+            else:
+                cells.append(_cell_text(course_session, mark, state, today))
         record = row.record
         cells += [
             record.attended,

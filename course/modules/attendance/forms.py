@@ -13,7 +13,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from course.modules.attendance.models import (
@@ -111,13 +111,30 @@ class RegisterForm(FlaskForm):
 
 
 class ApologiesForm(FlaskForm):
-    """Apologies for a session to come, with a reason."""
+    """Apologies for a session to come, with a reason (and, for a presenter, their slot)."""
 
     reason = RadioField(
         "Why can you not attend?",
         choices=REASON_CHOICES,
         validators=[DataRequired("Choose the reason for your apologies")],
     )
+    presenting = RadioField(
+        "You are presenting a case at this session",
+        choices=[
+            ("withdraw", "Withdraw from presenting and tell the trainers"),
+            ("keep", "Keep my slot for now (the rota will show that I sent apologies)"),
+        ],
+        validators=[Optional()],
+    )
+
+    def validate_for_presenter(self):
+        """A confirmed presenter must say what happens to their slot; False with a message."""
+        if self.presenting.data in ("withdraw", "keep"):
+            return True
+        self.presenting.errors = list(self.presenting.errors or []) + [
+            "Say whether you withdraw from presenting"
+        ]
+        return False
 
 
 class CatchUpForm(FlaskForm):

@@ -9,10 +9,21 @@ from course.modules.accounts.models import Role, slugify
 from course.modules.attendance import compliance, exports
 from course.modules.attendance.catch_ups import waiting_for_approval
 from course.modules.attendance.forms import RegisterForm
-from course.modules.attendance.models import AttendanceStatus, reason_label, status_label
+from course.modules.attendance.models import (
+    ApologyReason,
+    AttendanceStatus,
+    reason_label,
+    status_label,
+)
 from course.modules.attendance.records import attendees, marks_by_key
-from course.modules.attendance.register import register_history, save_register
+from course.modules.attendance.register import (
+    register_history,
+    register_is_open,
+    register_opens_at,
+    save_register,
+)
 from course.modules.attendance.services import ATTENDED_RULE
+from course.modules.presentations.queries import presenter_ids
 from course.modules.programme.services import cohort_sessions
 from course.permissions import current_cohort, get_course_session_or_404, role_required
 from course.spreadsheets import table_response
@@ -65,7 +76,7 @@ def register(session_id):
     """Take or correct a session's register: one form for everyone."""
     course_session = get_course_session_or_404(session_id)
     people, by_id, marks = _register_parts(course_session)
-    is_open = course_session.has_started() and not course_session.cancelled
+    is_open = register_is_open(course_session)
     if request.method == "POST":
         form = RegisterForm()
     else:
@@ -98,6 +109,9 @@ def register(session_id):
             if p.id in marks and marks[p.id].status == AttendanceStatus.APOLOGIES
         ],
         marks=marks,
+        opens_at=register_opens_at(course_session),
+        reason_labels={reason.value: reason.label for reason in ApologyReason},
+        presenters=presenter_ids(course_session.id),
         history=register_history(course_session.id),
         rule=ATTENDED_RULE,
     )

@@ -10,12 +10,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from course.fields import chosen_id
 from course.modules.barriers.models import ResponseStatus
 from course.modules.barriers.themes import THEME_CHOICES
+from course.modules.presentations.anonymisation import OVERRIDE_REASONS
 
 NO_SESSION = 0
 TEXT_LIMIT = 4000
@@ -46,6 +47,11 @@ class RaiseBarrierForm(FlaskForm):
     session_id = SelectField("Which session did it come up in?", coerce=int, default=NO_SESSION)
     quote_consent = BooleanField(
         "Senior managers may see an anonymous quotation of it", default=False
+    )
+    override = RadioField(
+        "Raise it anyway because",
+        choices=OVERRIDE_REASONS,
+        validators=[Optional()],
     )
 
 

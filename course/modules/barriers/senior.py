@@ -144,7 +144,7 @@ def new_response():
         )
         db.session.commit()
         flash("Response recorded. The people who raised this theme have been told.", "success")
-        return redirect(url_for("barriers.overview", _anchor="responses"))
+        return redirect(url_for("barriers.overview", flash_at="responses", _anchor="responses"))
     return render_template("barriers/response_form.html", form=form, entry=None)
 
 
@@ -167,5 +167,5 @@ def edit_response(response_id):
         )
         db.session.commit()
         flash("Response updated.", "success")
-        return redirect(url_for("barriers.overview", _anchor="responses"))
+        return redirect(url_for("barriers.overview", flash_at="responses", _anchor="responses"))
     return render_template("barriers/response_form.html", form=form, entry=entry)

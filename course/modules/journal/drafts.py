@@ -9,7 +9,7 @@ from flask import session
 from sqlalchemy import select
 
 from course.extensions import db
-from course.modules.accounts.models import UserSession, hash_token
+from course.modules.accounts.models import SessionEnd, UserSession, hash_token
 from course.modules.accounts.services import SESSION_KEY
 from course.modules.journal.forms import MAX_BODY_LENGTH
 from course.modules.journal.frameworks import FRAMEWORKS, compose_body, get_framework, split_body
@@ -149,16 +149,20 @@ def discard_draft(user, draft_id):
 
 
 def writer_of_ended_session():
-    """The author whose sign-in the cookie names, when that sign-in has ended; else None.
+    """The author whose sign-in the cookie names, when that sign-in has expired; else None.
 
     Used only to keep text that arrives after a sign-in expired: it is stored for that
-    person and shown to nobody until they sign in again.
+    person and shown to nobody until they sign in again. A sign-in ended on purpose (signing
+    out, a password change, deactivation) keeps nothing.
     """
     token = session.get(SESSION_KEY)
     if not token:
         return None
     record = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == hash_token(token))
+        select(UserSession).where(
+            UserSession.token_hash == hash_token(token),
+            UserSession.end_reason == SessionEnd.EXPIRED,
+        )
     )
     if record is None or not record.user.active or record.user.role not in AUTHOR_ROLES:
         return None

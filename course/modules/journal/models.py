@@ -176,7 +176,7 @@ class JournalDraft(db.Model):
 
 
 class JournalComment(db.Model):
-    """A trainer's feedback on a shared entry; its author reads it."""
+    """A trainer's feedback on a shared entry, or its author's reply: a short thread."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(
@@ -185,6 +185,8 @@ class JournalComment(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the entry's author first saw a trainer's comment ("Feedback (1 new)" until then).
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author = relationship("User", lazy="raise")
 

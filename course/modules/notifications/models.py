@@ -49,6 +49,8 @@ class Notification(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(300))
     # Messages that must go once only (a session reminder) carry a key the database keeps unique.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # Another address than the person's own: an email change is told to the old address.
+    email_to: Mapped[str | None] = mapped_column(String(254))
 
     user = relationship("User", lazy="raise")
 

@@ -115,6 +115,12 @@ NAMED_PLACE = re.compile(rf"\b((?:[A-Z][A-Za-z'’-]{{0,40}}\.?\s++){{1,4}})({_P
 TITLES = "(?:" + "|".join(TITLE_WORDS) + ")"
 TITLED_NAME = _compile(rf"\b{TITLES}\.?\s++[A-Z][a-z'’-]+(?:-[A-Z][a-z]++)?")
 CAPITALISED_WORD = _compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+# "Child A Smith", "Mother Smith": a pseudonym followed by a capitalised word (one match each,
+# no nested repetition, so the time is linear in the text's length).
+PSEUDONYM_SURNAME = _compile(
+    r"""\b(?:(?:Child|Baby|Sibling|Young\ Person|YP)\ [A-Z]|Mother|Father|Stepfather|Stepmother)
+        \ ([A-Z][a-z]+(?:['’][A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)\b"""
+)
 
 SENSITIVE_ACRONYMS = _compile(r"\b(?:HIV|AIDS|ADHD|FGM)\b")
 SENSITIVE_TERMS = _compile(
@@ -206,6 +212,13 @@ def _first_names(text):
             yield "first_name", match.start(), match.end()
 
 
+def _pseudonym_surnames(text):
+    """A surname after a pseudonym: 'Child A Smith' (the pseudonym itself is fine)."""
+    for match in PSEUDONYM_SURNAME.finditer(text):
+        if not _generic(match.group(1)):
+            yield "pseudonym_surname", match.start(1), match.end(1)
+
+
 def _simple(rule, pattern):
     """A rule that is one regular expression."""
 
@@ -228,6 +241,7 @@ FINDERS = (
     _case_references,
     _simple("vehicle_registration", VEHICLE),
     _named_places,
+    _pseudonym_surnames,
     _titled_names,
     _first_names,
     _simple("infant_age", INFANT_AGE),
@@ -314,3 +328,20 @@ def find_sensitive_terms(text):
             seen.add(key)
             terms.append(match.group(0))
     return terms
+
+
+# Where the check warns rather than refuses (a shared journal entry, a barrier), the writer may
+# go ahead, choosing one of these reasons; only the reason's key is recorded, never the text.
+OVERRIDE_REASONS = (
+    ("pseudonym", "It is a pseudonym or a made-up name"),
+    ("public", "It names a public case, an author or a book, not a family we work with"),
+    ("not_identifying", "It is not about a person or place that could be recognised"),
+)
+
+
+def warnings_for(*texts):
+    """The distinct findings across several free-text fields, checked together."""
+    findings = []
+    for text in texts:
+        findings.extend(distinct_findings(find_identifiers(text or "")))
+    return findings

@@ -45,7 +45,7 @@ class AnonymisedTextMixin:
             parts = "the part" if count == 1 else f"the {count} parts"
             raise ValidationError(
                 f"This could identify a child or family. Change {parts} marked below, "
-                "then send it again."
+                "then send it again. The check cannot catch everything: check the rest too."
             )
 
     def anonymisation_report(self):

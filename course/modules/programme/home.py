@@ -4,37 +4,39 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from course.modules.accounts.models import Role
+from course.modules.attendance.register import register_opens_at
 from course.modules.programme import panels
 from course.modules.programme.my_cohorts import cohort_summaries
 from course.modules.programme.services import cohort_sessions, next_session
 from course.permissions import current_cohort, my_cohorts
+from course.timeutil import london_today, to_local, utcnow
 
 bp = Blueprint("home", __name__)
 
 NAV = {
     Role.PARTICIPANT: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
-        ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
-        ("journal.index", "My journal"), ("barriers.index", "Barriers"),
+        ("attendance.index", "Attendance"), ("presentations.index", "Presentation rota"),
+        ("journal.index", "My journal"), ("barriers.index", "My barriers"),
         ("evaluation.index", "Questionnaires"), ("notifications.index", "Notifications"),
         ("supervision.index", "My supervision"),
     ],
     Role.SENIOR_MANAGER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
-        ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
+        ("attendance.index", "Attendance"), ("presentations.index", "Presentation rota"),
         ("journal.index", "My journal"), ("barriers.index", "My barriers"),
         ("barriers.overview", "Barrier overview"), ("evaluation.index", "Questionnaires"),
         ("notifications.index", "Notifications"), ("supervision.index", "My supervision"),
     ],
     Role.TRAINER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
-        ("attendance.index", "Attendance"), ("presentations.index", "Rota"),
-        ("journal.shared", "Shared reflections"), ("barriers.review", "Barriers"),
+        ("attendance.index", "Attendance"), ("presentations.index", "Presentation rota"),
+        ("journal.shared", "Shared reflections"), ("barriers.review", "Barriers to review"),
         ("evaluation.index", "Evaluation"), ("notifications.index", "Notifications"),
     ],
     Role.EVALUATOR: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
-        ("attendance.index", "Attendance"), ("barriers.overview", "Barrier themes"),
+        ("attendance.index", "Attendance"), ("barriers.overview", "Barrier overview"),
         ("evaluation.index", "Questionnaires"),
         ("supervision.figures", "Supervision figures"),
     ],
@@ -86,10 +88,14 @@ def index():
     cohorts = my_cohorts(current_user)
     sessions = cohort_sessions(cohort.id) if cohort else []
     upcoming = next_session(sessions)
+    today = upcoming is not None and to_local(upcoming.starts_at).date() == london_today()
     return render_template(
         "home/index.html",
         cohort=cohort,
         next_one=upcoming,
+        is_today=today,
+        register_opens_at=register_opens_at(upcoming) if today else None,
+        now=utcnow(),
         sessions_done=sum(1 for s in sessions if s.ends_at and upcoming is not s and s.is_past()),
         sections=panels.home_sections(current_user, cohort, upcoming),
         summaries=cohort_summaries(current_user, cohorts) if len(cohorts) > 1 else [],

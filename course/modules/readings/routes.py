@@ -2,7 +2,7 @@
 
 import io
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import click
 from flask import (
@@ -173,8 +173,17 @@ def mark_read(reading_id):
     else:
         flash(f"Marked “{reading.title}” as not read.", "success")
     return redirect(
-        _local_path(form.next.data) or url_for("readings.detail", reading_id=reading.id)
+        _landing(_local_path(form.next.data)) or url_for("readings.detail", reading_id=reading.id)
     )
+
+
+def _landing(target):
+    """A target with an anchor gets ?flash_at=<anchor>, so the message shows where they land."""
+    if not target or "#" not in target:
+        return target
+    path, anchor = target.split("#", 1)
+    joiner = "&" if "?" in path else "?"
+    return f"{path}{joiner}{urlencode({'flash_at': anchor})}#{anchor}"
 
 
 def _local_path(target):

@@ -190,7 +190,13 @@ def test_deactivating_a_person_ends_their_sign_ins_on_the_server(app, make_user,
         admin.post(path, data={"csrf_token": token})
     else:
         path = f"/admin/users/{person.id}/edit"
-        data = {"name": person.name, "email": person.email, "role": "participant", "team": ""}
+        data = {
+            "name": person.name,
+            "email": person.email,
+            "role": "participant",
+            "team": "",
+            "organisation_id": "0",
+        }
         admin.post(path, data={**data, "csrf_token": form_token(admin, path)})
     with app.app_context():
         records = db.session.scalars(select(UserSession).where(UserSession.user_id == person.id))

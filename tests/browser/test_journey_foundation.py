@@ -64,7 +64,9 @@ def test_each_role_signs_in_and_sees_their_home_page(page, role):
     if role == "admin":
         expect(page.get_by_role("link", name="Users").last).to_be_visible()
     else:
-        expect(page.get_by_text(re.compile(r"^Demo Borough \d{4}-\d\d"))).to_be_visible()
+        expect(
+            page.locator("main").get_by_text(re.compile(r"^Demo Borough \d{4}-\d\d")).first
+        ).to_be_visible()
         expect(page.get_by_role("heading", name="Next session", exact=True)).to_be_visible()
     screenshot(page, f"{role}-home")
     screenshot(page, f"{role}-home-320px", width=320)
@@ -229,8 +231,8 @@ def test_administrator_imports_users_after_fixing_a_bad_row(page):
     expect(page.get_by_text(re.compile("^(Copied|Select the link and copy it)"))).to_be_visible()
     screenshot(page, "admin-imported")
 
-    visit(page, "/admin/users?q=example.org&role=participant")
-    for name in ("Nell Ashworth", "Omar Bashir"):
+    for name in ("Nell Ashworth", "Omar Bashir"):  # the demo has more participants than a page
+        visit(page, f"/admin/users?q={name.replace(' ', '+')}&role=participant")
         row = page.get_by_role("row", name=re.compile(f"{name}.*{re.escape(cohort)}"))
         expect(row).to_be_visible()
 

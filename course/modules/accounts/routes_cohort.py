@@ -94,7 +94,7 @@ def _target_cohort_id():
     for name, stmt in lookups.items():
         if name in args:
             return args[name] if stmt is None else db.session.scalar(stmt)
-    if request.endpoint.startswith("admin."):
+    if (request.endpoint or "").startswith("admin."):
         return None  # accounts, not a cohort's records
     cohort = current_cohort()
     return cohort.id if cohort else None

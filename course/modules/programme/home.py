@@ -66,7 +66,7 @@ def navigation():
         """The menu item for this page: its own address, else the longest one it lies under."""
         best, best_length = None, 0
         for endpoint, _label in nav_items():
-            url = url_for(endpoint)
+            url = url_for(endpoint).split("?")[0]  # links may carry ?cohort=
             if request.path == url:
                 return endpoint
             under = url != "/" and request.path.startswith(url.rstrip("/") + "/")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from course import cli, errors, security, timeutil
+from course import cli, compression, errors, security, site_address, timeutil
 from course.extensions import csrf, db, login_manager, migrate
 from course.modules import BLUEPRINTS
 
@@ -22,13 +22,19 @@ DEFAULTS = dict(
     PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
     COURSE_IDLE_TIMEOUT=timedelta(hours=2),
     COURSE_ABSOLUTE_TIMEOUT=timedelta(hours=12),
+    # Sign-in throttling (accounts/authentication.py): failures that go freely, per account and
+    # per address from unknown browsers, and per known device; then pauses that double.
     COURSE_LOGIN_MAX_FAILURES_PER_ACCOUNT=5,
     COURSE_LOGIN_MAX_FAILURES_PER_ADDRESS=20,
-    COURSE_LOGIN_LOCKOUT=timedelta(minutes=15),
+    COURSE_LOGIN_MAX_FAILURES_PER_DEVICE=10,
+    COURSE_LOGIN_FIRST_PAUSE=timedelta(minutes=1),
+    COURSE_LOGIN_LONGEST_PAUSE=timedelta(hours=1),
+    COURSE_LOGIN_FORGET_AFTER=timedelta(hours=24),
     COURSE_SET_PASSWORD_LINK_LIFETIME=timedelta(days=7),
-    COURSE_DEMO_PASSWORD="reflective-practice-demo",  # noqa: S106 - the documented demo password
+    COURSE_DEMO_PASSWORD="reflective-practice-demo",  # noqa: S106 - the documented demo password  # nosec B106
     COURSE_K_ANONYMITY=5,
     COURSE_PRESENTATION_CUTOFF_HOURS=48,
+    COURSE_REGISTER_OPENS_BEFORE=timedelta(minutes=60),  # trainers mark people as they arrive
     COURSE_BRIEF_RETENTION_DAYS=7,
     COURSE_CATCH_UP_DAYS=42,  # a missed session's catch-up is due six weeks after it
     COURSE_JOURNAL_TRASH_DAYS=30,  # a deleted journal entry can be restored for this long
@@ -58,6 +64,22 @@ DEFAULTS = dict(
     MAIL_USERNAME=None,
     MAIL_PASSWORD=None,
     MAIL_FROM="course@localhost",
+    # Text is compressed when the site serves it directly (behind a proxy, the proxy may do it).
+    COMPRESS_MIMETYPES=[
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "image/svg+xml",
+        "text/calendar",
+        "text/csv",
+        "text/markdown",
+        "text/plain",
+    ],
+    COMPRESS_ALGORITHM=["br", "gzip"],
+    COMPRESS_ALGORITHM_STREAMING=["br", "gzip"],  # static files; browsers send br only over HTTPS
+    COMPRESS_MIN_SIZE=500,
 )
 
 
@@ -88,7 +110,9 @@ def create_app(test_config=None):
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    compression.init_app(app)
     security.init_app(app)
+    site_address.init_app(app)
     errors.init_app(app)
     timeutil.init_app(app)
     cli.init_app(app)

@@ -19,6 +19,8 @@ def print_demo_accounts(password):
     for email, name, role, _team in demo_accounts()[:9]:
         click.echo(f"  {email:<28} {role.label:<15} {name}")
     click.echo("  ... manager01@example.org to manager36@example.org are participants")
+    click.echo("  admin2@example.org, senior4@example.org, manager37 to manager56: Northfield")
+    click.echo("  manager57 to manager76: Demo Borough's archived cohort of last year")
     click.echo(f"  Password: {password}\n")
 
 

@@ -8,10 +8,10 @@ from importlib import import_module
 from sqlalchemy import select
 
 from course.extensions import db
-from course.modules.accounts.models import Cohort, CohortMember, Role, User
+from course.modules.accounts.models import Cohort, CohortMember, Organisation, Role, User
 from course.modules.accounts.passwords import hash_password
 from course.modules.programme.services import add_months, create_programme
-from course.timeutil import london_today
+from course.timeutil import london_today, utcnow
 
 DEMO_DOMAIN = "example.org"
 TEAMS = [
@@ -31,9 +31,18 @@ SURNAMES = [
     "Taylor", "Usman", "Vaughan", "Walsh", "Young", "Zielinski", "Baker", "Campbell", "Doyle",
     "Edwards", "Francis", "Green", "Hall", "Iqbal", "Johnson", "King", "Lloyd",
 ]  # fmt: skip
+DEMO_ORGANISATION = "Demo Borough Council Children's Social Care"
+# The other demo cohorts have no rota (its demo is written for the main cohort's 36 people).
+OTHER_COHORT_SEEDS = ("readings", "attendance", "journal", "barriers")
+# A second council whose cohort trainer1 and the evaluator also work in (issue 18).
+SECOND_ORGANISATION = "Northfield City Council Children's Services"
+# Participants of last year's (archived) Demo Borough cohort and of Northfield's cohort.
+LAST_YEAR_MANAGERS = range(57, 77)
+NORTHFIELD_MANAGERS = range(37, 57)
 # Later modules' demo data, added in this order.
 MODULE_SEEDS = (
     "readings", "attendance", "presentations", "journal", "barriers", "notifications",
+    "evaluation",
     "supervision",
 )  # fmt: skip
 
@@ -50,7 +59,8 @@ class Demo:
     evaluator: User
     managers: list[User]
     today: date
-    rng: random.Random = field(default_factory=lambda: random.Random(2010))
+    # Demo data, not a secret: a seeded generator makes the same demo each time.
+    rng: random.Random = field(default_factory=lambda: random.Random(2010))  # nosec B311
 
     @property
     def attendees(self):
@@ -73,7 +83,32 @@ def demo_accounts():
         name = f"{FIRST_NAMES[n - 1]} {SURNAMES[(n * 7) % len(SURNAMES)]}"
         team = TEAMS[(n - 1) % len(TEAMS)]
         accounts.append((f"manager{n:02d}@{DEMO_DOMAIN}", name, Role.PARTICIPANT, team))
+    return accounts + other_cohort_accounts()
+
+
+def other_cohort_accounts():
+    """(email, name, role, team) of Northfield's people and last year's Demo Borough cohort."""
+    accounts = [
+        (f"admin2@{DEMO_DOMAIN}", "Nia Administrator", Role.ADMIN, None),
+        (f"senior4@{DEMO_DOMAIN}", "Graham Pike", Role.SENIOR_MANAGER, "Senior management"),
+    ]
+    for n in [*NORTHFIELD_MANAGERS, *LAST_YEAR_MANAGERS]:
+        name = f"{FIRST_NAMES[-n % 36]} {SURNAMES[(n * 11) % len(SURNAMES)]}"
+        team = TEAMS[n % len(TEAMS)]
+        accounts.append((f"manager{n:02d}@{DEMO_DOMAIN}", name, Role.PARTICIPANT, team))
     return accounts
+
+
+def _organisation_of(email):
+    """Which demo organisation an account belongs to (None for cross-organisation staff)."""
+    local = email.split("@")[0]
+    if local in ("admin2", "senior4") or (
+        local.startswith("manager") and int(local[7:]) in NORTHFIELD_MANAGERS
+    ):
+        return SECOND_ORGANISATION
+    if local.startswith(("manager", "senior")):
+        return DEMO_ORGANISATION
+    return None
 
 
 def has_other_users():
@@ -93,9 +128,16 @@ def demo_first_session(today):
 
 
 def seed_demo(password, today=None):
-    """Create the demo cohort about half-way through its year; returns the Demo."""
+    """Create the demo cohort about half-way through its year; returns its Demo.
+
+    Also Demo Borough's cohort of last year (finished and archived) and Northfield's cohort
+    (a second organisation, with trainer1 and the evaluator working in both).
+    """
     today = today or london_today()
     password_hash = hash_password(password)
+    organisations = {
+        name: Organisation.named(name) for name in (DEMO_ORGANISATION, SECOND_ORGANISATION)
+    }
     users = {}
     for email, name, role, team in demo_accounts():
         user = db.session.scalar(select(User).where(User.email == email))
@@ -104,39 +146,82 @@ def seed_demo(password, today=None):
             db.session.add(user)
         user.name, user.role, user.team = name, role.value, team
         user.password_hash, user.active = password_hash, True
+        organisation = _organisation_of(email)
+        user.organisation = organisations[organisation] if organisation else None
         users[email] = user
     db.session.flush()
 
+    def people(*emails):
+        return [users[f"{email}@{DEMO_DOMAIN}"] for email in emails]
+
+    staff = people("trainer1", "trainer2", "evaluator")
     # Six sessions before today and five to come: the programme is under way.
     first = demo_first_session(today)
+    demo = _seed_cohort(
+        f"Demo Borough {first.year}-{str(first.year + 1)[-2:]}",
+        organisations[DEMO_ORGANISATION],
+        first,
+        today,
+        [*staff, *people("senior1", "senior2", "senior3"), *people(*_managers(range(1, 37)))],
+        admin=users[f"admin@{DEMO_DOMAIN}"],
+    )
+    # Last year's run: all 11 sessions held; archived, so year-on-year figures show.
+    before = add_months(first, -12)
+    last_year = _seed_cohort(
+        f"Demo Borough {before.year}-{str(before.year + 1)[-2:]}",
+        organisations[DEMO_ORGANISATION],
+        before,
+        today,
+        [*staff, *people("senior1", "senior2"), *people(*_managers(LAST_YEAR_MANAGERS))],
+        admin=users[f"admin@{DEMO_DOMAIN}"],
+        modules=OTHER_COHORT_SEEDS,
+    )
+    last_year.cohort.archived_at = utcnow()
+    # Northfield started two months before Demo Borough's current cohort.
+    northfield = add_months(first, -2)
+    _seed_cohort(
+        f"Northfield {northfield.year}-{str(northfield.year + 1)[-2:]}",
+        organisations[SECOND_ORGANISATION],
+        northfield,
+        today,
+        [*people("trainer1", "evaluator", "senior4"), *people(*_managers(NORTHFIELD_MANAGERS))],
+        admin=users[f"admin2@{DEMO_DOMAIN}"],
+        modules=OTHER_COHORT_SEEDS,
+    )
+    db.session.commit()
+    return demo
+
+
+def _managers(numbers):
+    """The local parts of some demo managers' addresses."""
+    return [f"manager{n:02d}" for n in numbers]
+
+
+def _seed_cohort(name, organisation, first, today, members, admin, modules=MODULE_SEEDS):
+    """One demo cohort whose first session is on `first`, with the modules' demo data."""
     cohort = Cohort(
-        name=f"Demo Borough {first.year}-{str(first.year + 1)[-2:]}",
-        organisation="Demo Borough Council Children's Social Care",
+        name=name,
+        organisation=organisation,
         starts_on=first.replace(day=1),
         ends_on=add_months(first, 11),
     )
     db.session.add(cohort)
     db.session.flush()
     sessions = create_programme(cohort, first=first)
-    db.session.add_all(
-        CohortMember(cohort_id=cohort.id, user_id=u.id)
-        for u in users.values()
-        if u.role != Role.ADMIN
-    )
+    db.session.add_all(CohortMember(cohort_id=cohort.id, user_id=u.id) for u in members)
     db.session.flush()
-    by_role = {role: [u for u in users.values() if u.role == role] for role in Role}
+    by_role = {role: [u for u in members if u.role == role] for role in Role}
     demo = Demo(
         cohort=cohort,
         sessions=sessions,
-        admin=by_role[Role.ADMIN][0],
+        admin=admin,
         trainers=by_role[Role.TRAINER],
         seniors=by_role[Role.SENIOR_MANAGER],
         evaluator=by_role[Role.EVALUATOR][0],
         managers=by_role[Role.PARTICIPANT],
         today=today,
     )
-    for name in MODULE_SEEDS:
-        import_module(f"course.modules.{name}.demo").seed(demo)
+    for module in modules:
+        import_module(f"course.modules.{module}.demo").seed(demo)
         db.session.flush()
-    db.session.commit()
     return demo

@@ -2,9 +2,9 @@
 
 from functools import wraps
 
-from flask import abort, g
+from flask import abort, g, request, session
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from course.extensions import db
 from course.modules.accounts.models import Cohort, CohortMember, Role
@@ -32,17 +32,71 @@ def cohort_ids_for(user):
     return select(CohortMember.cohort_id).where(CohortMember.user_id == user.id)
 
 
+# The cohort a person chose to work in, kept in the (per sign-in) session.
+CHOSEN_COHORT_KEY = "cohort_id"
+
+
+def _cohort_wanted():
+    """The cohort named by the address (`?cohort=<id>`), or None."""
+    value = request.args.get("cohort", "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 def current_cohort():
-    """The signed-in user's cohort: the latest-starting one they belong to, or None."""
+    """The cohort the signed-in user is working in, or None if they belong to none.
+
+    In order: the cohort the address names (`?cohort=<id>`, so a bookmarked or emailed link opens
+    it), the one chosen with the switcher, else the latest-starting one. Membership is checked on
+    every request, in the same single query.
+    """
     if "current_cohort" not in g:
-        g.current_cohort = db.session.scalar(
+        wanted = _cohort_wanted()
+        chosen = session.get(CHOSEN_COHORT_KEY)
+        preference = [
+            case((Cohort.id == choice, 0), else_=1)
+            for choice in (wanted, chosen)
+            if isinstance(choice, int)
+        ]
+        cohort = db.session.scalar(
             select(Cohort)
             .join(CohortMember, CohortMember.cohort_id == Cohort.id)
             .where(CohortMember.user_id == current_user.id)
-            .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+            .order_by(*preference, Cohort.starts_on.desc(), Cohort.id.desc())
             .limit(1)
         )
+        if cohort is not None and cohort.id == wanted:
+            remember_cohort(cohort)
+        g.current_cohort = cohort
     return g.current_cohort
+
+
+def remember_cohort(cohort):
+    """Work in this cohort for the rest of the sign-in (the caller checked membership)."""
+    g.current_cohort = cohort
+    if session.get(CHOSEN_COHORT_KEY) != cohort.id:
+        session[CHOSEN_COHORT_KEY] = cohort.id
+
+
+def remember_cohort_id(cohort_id):
+    """Work in the cohort of the object this page shows (the caller checked membership)."""
+    current = g.get("current_cohort")
+    if current is not None and current.id == cohort_id:
+        return
+    session[CHOSEN_COHORT_KEY] = cohort_id
+    g.pop("current_cohort", None)  # current_cohort() now finds the chosen one
+
+
+def my_cohorts(user):
+    """Every cohort the user belongs to, latest first (one query a request)."""
+    cached = g.setdefault("my_cohorts", {})
+    if user.id not in cached:
+        cached[user.id] = db.session.scalars(
+            select(Cohort)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == user.id)
+            .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+        ).all()
+    return cached[user.id]
 
 
 def current_cohort_or_404():
@@ -67,14 +121,18 @@ def is_member(user, cohort_id):
 
 def get_course_session_or_404(session_id):
     """A session of one of the current user's cohorts; 404 for any other."""
-    course_session = db.session.scalar(
-        select(CourseSession).where(
+    row = db.session.execute(
+        select(CourseSession, Cohort)
+        .join(Cohort, Cohort.id == CourseSession.cohort_id)
+        .where(
             CourseSession.id == session_id,
             CourseSession.cohort_id.in_(cohort_ids_for(current_user)),
         )
-    )
-    if course_session is None:
+    ).first()
+    if row is None:
         abort(404)
+    course_session, cohort = row
+    remember_cohort(cohort)  # a session's page is a page of its cohort
     return course_session
 
 

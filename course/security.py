@@ -1,6 +1,6 @@
 """Response headers every page gets, and the Cache-Control rule for personal pages."""
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -23,6 +23,22 @@ def set_security_headers(response):
     if request.endpoint != "static" and current_user and current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def from_this_site():
+    """Whether a request was sent by one of this site's own pages (same origin, not same site).
+
+    Browsers say so in Sec-Fetch-Site; older ones send only Origin, compared with the site's
+    own. A request with neither (not from a browser page of ours) is not from this site.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        return False
+    own = current_app.config.get("COURSE_SITE_URL") or request.host_url
+    return origin.rstrip("/") == own.rstrip("/")
 
 
 def init_app(app):

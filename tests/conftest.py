@@ -27,7 +27,8 @@ TEST_ENCRYPTION_KEY = "dGVzdC1rZXktZm9yLWVuY3J5cHRlZC1jb2x1bW5zLTE="
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 # Every test runs at a stated moment (DEFAULT_NOW, or --now / COURSE_TEST_NOW): see tests/clock.py.
-pytest_plugins = ["tests.clock"]
+# demo_client (tests/crawl_support.py): the demo cohort, signed in as a role.
+pytest_plugins = ["tests.clock", "tests.crawl_support"]
 
 
 def _database_url(tmp_path):

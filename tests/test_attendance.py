@@ -1,13 +1,16 @@
 """Apologies, catch-up, each role's attendance page, the matrix export, panels and the demo."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from course.audit import AuditEvent
 from course.extensions import db
-from course.modules.accounts.models import CohortMember, Role, User
+from course.modules.accounts.models import Cohort, CohortMember, Role, User
 from course.modules.attendance.models import AttendanceMark, CatchUp
 from course.modules.notifications.models import Notification
 from course.modules.programme.models import CourseSession
@@ -414,12 +417,29 @@ def test_matrix_export_is_csv_for_excel_and_is_audited(
     mark(app, past[-1], person, "apologies", "court")
     response = login(trainers[0]).get("/attendance/matrix.csv")
     assert response.data.startswith(b"\xef\xbb\xbf")
-    assert response.headers["Content-Disposition"] == 'attachment; filename="attendance-matrix.csv"'
-    lines = response.data.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Name,Group,Team,Session 1,Session 2,")
-    assert lines[1].startswith("Zoë Zielinski,Participant,,")
-    assert "Apologies (Court or statutory duty); catch-up to do" in lines[1]
-    assert "Present, Late and Left early count as attended." in lines[-1]
+    assert response.headers["Content-Disposition"].endswith('matrix-test-borough.csv"')
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["Name", "Group", "Team", "Session 1", "Session 2"]
+    assert rows[1][:3] == ["Zoë Zielinski", "Participant", ""]
+    assert "Apologies (Court or statutory duty); catch-up to do" in rows[1]
+    # The table and nothing else: a note under the data would be read as one more person.
+    assert len(rows) == 1 + 1 and all(len(row) == len(rows[0]) for row in rows)
+
+
+def test_matrix_as_xlsx_opens_with_names_intact_and_typed_figures(
+    app, cohort, make_user, login, trainers, past
+):
+    make_user(cohort_id=cohort, name="Zoë Zielinski")
+    response = login(trainers[0]).get("/attendance/matrix.xlsx")
+    assert response.headers["Content-Disposition"].endswith('matrix-test-borough.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = rows[0]
+    assert rows[1][0] == "Zoë Zielinski" and len(rows) == 2
+    assert isinstance(rows[1][header.index("Sessions held")], int)
+    assert rows[1][header.index("Two absences in a row")] == "No"
+    rate = sheet.cell(row=2, column=header.index("Rate over all sessions") + 1)
+    assert isinstance(rate.value, int | float) and rate.number_format == "0%"
     with app.app_context():
         event = db.session.scalar(
             select(AuditEvent).where(AuditEvent.action == "attendance_matrix_exported")
@@ -529,7 +549,9 @@ def test_seed_demo_takes_registers_with_one_person_flagged_and_one_catch_up_wait
         from course.modules.attendance.records import cohort_rows
         from course.modules.programme.services import cohort_sessions as load_sessions
 
-        cohort_id = db.session.scalar(select(CourseSession.cohort_id))
+        cohort_id = db.session.scalar(
+            select(Cohort.id).where(Cohort.name.like("Demo Borough%"), Cohort.archived_at.is_(None))
+        )
         all_sessions = load_sessions(cohort_id)
         rows = cohort_rows(all_sessions, cohort_id)
         assert len(rows) == 39
@@ -538,7 +560,9 @@ def test_seed_demo_takes_registers_with_one_person_flagged_and_one_catch_up_wait
         assert statuses.count("present") > 0.75 * len(rows) * len(held)
         assert 0 < statuses.count("apologies") < 0.1 * len(statuses)
         assert [r.user.email for r in rows if r.record.flagged] == ["manager07@example.org"]
-        catch_ups = db.session.scalars(select(CatchUp)).all()
+        catch_ups = db.session.scalars(
+            select(CatchUp).where(CatchUp.session_id.in_([s.id for s in all_sessions]))
+        ).all()
         assert sum(1 for c in catch_ups if c.approved_at) >= 3
         assert [c.user_id for c in catch_ups if c.waiting_for_approval] == [
             db.session.scalar(select(User.id).where(User.email == "manager12@example.org"))

@@ -1,10 +1,13 @@
 """Taking a register: the whole cohort in one form, changes audited, concurrent saves kept."""
 
+import csv
+import io
 import threading
 from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from course.audit import AuditEvent
@@ -238,11 +241,12 @@ def test_a_bad_status_is_shown_next_to_the_person_and_nothing_is_saved(
     assert stored_marks(app, held.id) == {}
 
 
-def test_register_opens_when_the_session_starts(cohort, make_user, trainer, login, sessions):
+def test_register_opens_an_hour_before_the_session(cohort, make_user, trainer, login, sessions):
     upcoming = [s for s in sessions if not s.has_started()][0]
     make_user(cohort_id=cohort)
     page = login(trainer).get(f"/attendance/{upcoming.id}").get_data(as_text=True)
-    assert "The register opens when the session starts" in page
+    assert "The register opens on" in page
+    assert "60 minutes before the session starts" in page
     assert "<fieldset" not in page
 
 
@@ -271,7 +275,7 @@ def test_trainer_of_another_cohort_gets_404_for_the_register(app, make_user, log
 def test_register_export_is_csv_for_excel_and_is_audited(
     app, cohort, make_user, trainer, login, held
 ):
-    person = make_user(cohort_id=cohort, name="=HYPERLINK(evil) Zoë")
+    person = make_user(cohort_id=cohort, name="=HYPERLINK(evil) Zoë", team="North;=1+2")
     client = login(trainer)
     fields = read_form(client.get(f"/attendance/{held.id}").get_data(as_text=True))
     set_mark(fields, person.id, "left_early", note="Left for a strategy meeting")
@@ -282,14 +286,32 @@ def test_register_export_is_csv_for_excel_and_is_audited(
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.data.startswith(b"\xef\xbb\xbf")
     text = response.data.decode("utf-8-sig")
-    assert text.splitlines()[0] == "Name,Group,Team,Status,Apology reason,Remark,Marked at"
-    assert "'=HYPERLINK(evil) Zoë,Participant,,Left early,,Left for a strategy meeting" in text
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["Name", "Group", "Team", "Status", "Apology reason", "Remark", "Marked at"]
+    mine = next(row for row in rows if "Zoë" in row[0])
+    # Every cell quoted; a formula neutralised at the start of the cell and after a ";".
+    assert mine[:6] == ["'=HYPERLINK(evil) Zoë", "Participant", "North;'=1+2", "Left early", ""] + [
+        "Left for a strategy meeting"
+    ]
+    assert text.splitlines()[0].startswith('"Name","Group"')
+    assert all(len(row) == 7 for row in rows)  # no footer row under the people
     assert "\r\n" in text
     with app.app_context():
         event = db.session.scalar(
             select(AuditEvent).where(AuditEvent.action == "register_exported")
         )
         assert (event.actor_id, event.object_id) == (trainer.id, held.id)
+
+
+def test_register_as_xlsx_keeps_a_formula_written_as_a_name_as_text(
+    app, cohort, make_user, trainer, login, held
+):
+    make_user(cohort_id=cohort, name="=1+2 Zoë")
+    response = login(trainer).get(f"/attendance/{held.id}/register.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    names = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    cell = next(row[0] for row in sheet.iter_rows(min_row=2) if "Zoë" in row[0].value)
+    assert "=1+2 Zoë" in names and cell.data_type == "s"
 
 
 def test_second_absence_in_a_row_tells_the_trainers_once(

@@ -116,8 +116,29 @@ def test_apologies_sent_for_the_next_session_after_an_absence_are_flagged_at_onc
     assert has_consecutive_absences(facts)
 
 
-def test_the_flag_stays_after_the_person_returns():
-    assert has_consecutive_absences(year("absent", "absent", "present", "present"))
+def test_the_flag_clears_once_the_person_attends_again():
+    # A badge beside someone who came last time would not be true (issue 22, item 10).
+    assert not has_consecutive_absences(year("absent", "absent", "present", "present"))
+    assert longest_absence_run(year("absent", "absent", "present", "present")) == 2
+
+
+def test_sessions_outside_a_membership_count_for_nothing():
+    # Joined after six sessions: nothing before counts, so 1 of 1 held, and no catch-ups.
+    facts = year(None, None, None, None, None, None, "present", held=7)
+    facts = [SessionFacts(**{**f.__dict__, "member": f.number >= 7}) for f in facts]
+    record = person_record(facts, TODAY)
+    assert (record.attended, record.held, record.scheduled) == (1, 1, 5)
+    assert record.rate_held == 1.0
+    assert not record.flagged and record.can_complete
+
+
+def test_absences_before_joining_do_not_make_a_run():
+    facts = [
+        SessionFacts(number=1, held=True, status="absent", member=False, catch_up_due=DUE_PAST),
+        SessionFacts(number=2, held=True, status="absent", catch_up_due=DUE_LATER),
+    ]
+    assert not has_consecutive_absences(facts)
+    assert person_record(facts, TODAY).overdue == ()
 
 
 def test_complete_when_all_eleven_are_attended():

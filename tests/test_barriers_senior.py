@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from course.audit import AuditEvent
@@ -120,12 +121,21 @@ def test_evaluators_see_the_same_figures_without_quotations_or_responding(app, r
     assert client.get("/barriers/overview.csv").get_data(as_text=True) == senior_csv
 
 
+def test_xlsx_export_holds_the_same_suppressed_figures_as_the_csv(app, register, login):
+    client = login(register["senior"])
+    text = client.get("/barriers/overview.csv?stage=1").get_data(as_text=True).lstrip("\ufeff")
+    from_csv = [list(row.values()) for row in csv.DictReader(io.StringIO(text))]
+    book = load_workbook(io.BytesIO(client.get("/barriers/overview.xlsx?stage=1").data))
+    from_xlsx = [[c.value or "" for c in row] for row in book.active.iter_rows(min_row=2)]
+    assert from_xlsx == from_csv and ["IT systems", "fewer than 5"] in [r[1::3] for r in from_xlsx]
+
+
 def test_csv_export_holds_the_suppressed_figures_and_is_audited(app, register, login):
     client = login(register["senior"])
     response = client.get("/barriers/overview.csv?stage=1")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     by_theme = {row["theme"]: row["people"] for row in rows}
     assert by_theme["Workload and caseloads"] == "7"
     assert by_theme["IT systems"] == "fewer than 5"

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 
 from course.extensions import db
+from course.modules.accounts.models import Role
 from course.modules.barriers import suppression
 from course.modules.barriers.models import Barrier, BarrierStatus
-from course.modules.barriers.overview import cohort_overview
+from course.modules.barriers.overview import cohort_overview, quotations
 from course.modules.barriers.suppression import (
     FEWER,
     FEWER_FIGURE,
@@ -337,3 +338,82 @@ def test_the_database_aggregates_the_register_as_the_model_does(app, cohort, voi
         finally:
             db.session.execute(delete(Barrier))
             db.session.commit()
+
+
+# ----- the viewers raise barriers of their own ---------------------------------------------------
+
+# The attacker: up to three senior managers (who see the figures) adding barriers, quotable, to
+# any theme, stage and release: (senior, theme, stage, release).
+own_barriers = st.lists(
+    st.tuples(
+        st.integers(0, 2),
+        st.sampled_from(FEW_THEMES),
+        st.sampled_from(list(STAGES)),
+        st.integers(0, 4),
+    ),
+    max_size=12,
+)
+
+
+@pytest.fixture
+def seniors(app, cohort, make_user):
+    """Three senior managers of the cohort: they raise barriers and see the figures."""
+    return [make_user(Role.SENIOR_MANAGER, cohort_id=cohort).id for _ in range(3)]
+
+
+def _published_after_each_release(app, cohort, rows, k):
+    """Insert the rows release by release; after each, everything the overview shows."""
+    start = datetime(2025, 10, 1, 12, tzinfo=UTC)
+    seen = []
+    with app.app_context():
+        try:
+            for release in sorted({row[3] for row in rows}):
+                for raised_by, theme, stage, _, excerpt in (r for r in rows if r[3] == release):
+                    db.session.add(
+                        Barrier(
+                            cohort_id=cohort,
+                            theme=theme,
+                            text="Something that gets in the way",
+                            excerpt=excerpt,
+                            quote_consent=True,
+                            raised_by_id=raised_by,
+                            period={1: 2, 2: 6, 3: 10}[stage],
+                            status=BarrierStatus.RELEASED,
+                            released_at=start + timedelta(days=release),
+                        )
+                    )
+                db.session.commit()
+                overview = cohort_overview(cohort, k=k)
+                seen.append((release, list(overview.figures()), dict(quotations(cohort, overview))))
+        finally:
+            db.session.execute(delete(Barrier))
+            db.session.commit()
+    return seen
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(register=registers, own=own_barriers, k=st.sampled_from([3, 5]))
+def test_senior_managers_adding_their_own_barriers_learn_nothing_new(
+    app, cohort, voices, seniors, register, own, k
+):
+    # Everyone else's released barriers, each quotable, and the attacker's on top.
+    others = [
+        (voices[voice % len(voices)], theme, stage, release, f"words of {voice}")
+        for voice, theme, stage, release in register
+        if release is not None
+    ]
+    attack = [(seniors[s], theme, stage, release, "mine") for s, theme, stage, release in own]
+    without = _published_after_each_release(app, cohort, others, k)
+    with_own = _published_after_each_release(app, cohort, others + attack, k)
+    # The attacker's barriers change no figure, no release and no quotation, at any snapshot,
+    # so subtracting what they know they added tells them nothing.
+    nothing = (list(suppressed_theme_counts([], {}, {}, k=k).figures()), {})
+    for release, figures, quotes in with_own:
+        before = [(f, q) for r, f, q in without if r <= release]
+        assert (figures, quotes) == (before[-1] if before else nothing), f"after release {release}"
+    # And what is shown passes the interval attack on the other people's counts.
+    assert_no_small_count_derivable(
+        [(v % len(voices), t, s, r) for v, t, s, r in register if r is not None], k
+    )

@@ -310,3 +310,21 @@ def test_feed_makes_the_same_number_of_queries_for_a_small_and_a_large_cohort(
         return len(queries)
 
     assert queries_for_feed(0) == queries_for_feed(40)
+
+
+def test_feed_is_a_subscription_with_refresh_hints_and_no_itip_method(
+    cohort, app, make_user, login
+):
+    client = login(make_user(cohort_id=cohort))
+    calendar = fetch_calendar(app, get_feed_url(client))
+    # METHOD:PUBLISH would make it an iTIP message, which RFC 5546 says needs an ORGANIZER.
+    assert "METHOD" not in calendar or "ORGANIZER" in calendar.walk("VEVENT")[0]
+    assert "REFRESH-INTERVAL" in calendar and "X-PUBLISHED-TTL" in calendar
+
+
+def test_one_off_session_file_carries_no_subscription_refresh_hints(app, cohort, make_user, login):
+    client = login(make_user(cohort_id=cohort))
+    session_id = sessions_of(app, cohort)[4]
+    calendar = Calendar.from_ical(client.get(f"/calendar/session/{session_id}.ics").get_data())
+    assert "REFRESH-INTERVAL" not in calendar and "X-PUBLISHED-TTL" not in calendar
+    assert "METHOD" not in calendar or "ORGANIZER" in calendar.walk("VEVENT")[0]

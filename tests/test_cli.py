@@ -31,15 +31,24 @@ def test_seed_demo_creates_every_account_and_a_cohort_under_way(app, runner):
             "senior3@example.org",
             "evaluator@example.org",
         }
-        expected |= {f"manager{n:02d}@example.org" for n in range(1, 37)}
+        expected |= {f"manager{n:02d}@example.org" for n in range(1, 77)}
+        expected |= {"admin2@example.org", "senior4@example.org"}  # Northfield's
         assert expected <= emails
         roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-        assert roles[Role.PARTICIPANT] == 36 and roles[Role.SENIOR_MANAGER] == 3
+        assert roles[Role.PARTICIPANT] == 76 and roles[Role.SENIOR_MANAGER] == 4
         teams = set(db.session.scalars(select(User.team).where(User.role == "participant")))
         assert len(teams) > 3
-        sessions = list(db.session.scalars(select(CourseSession)))
+        current = db.session.scalar(
+            select(Cohort.id).where(Cohort.name.like("Demo Borough%"), Cohort.archived_at.is_(None))
+        )
+        sessions = list(
+            db.session.scalars(select(CourseSession).where(CourseSession.cohort_id == current))
+        )
         before_today = [s for s in sessions if to_local(s.starts_at).date() < london_today()]
         assert len(sessions) == 11 and len(before_today) == 6  # as the README promises
+        cohorts = db.session.scalars(select(Cohort).order_by(Cohort.starts_on)).all()
+        assert [c.archived for c in cohorts] == [True, False, False]  # last year's is archived
+        assert len({c.organisation_id for c in cohorts}) == 2
     for email in ("admin@example.org", "manager36@example.org", "senior2@example.org"):
         assert Auth(app.test_client()).login(email, DEMO_PASSWORD).status_code == 302
 
@@ -79,8 +88,8 @@ def test_init_loads_the_demo_only_into_an_empty_database(app, runner, make_user)
     assert "demo cohort has been loaded" in result.output
     again = runner.invoke(args=["init"])
     assert "loaded" not in again.output.split("\n")[0]
-    with app.app_context():
-        assert db.session.scalar(select(func.count(Cohort.id))) == 1
+    with app.app_context():  # this year's, last year's and Northfield's
+        assert db.session.scalar(select(func.count(Cohort.id))) == 3
 
 
 def test_create_user_checks_the_password(app, runner):

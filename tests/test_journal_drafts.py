@@ -27,6 +27,12 @@ def author(cohort, make_user):
     return make_user(Role.PARTICIPANT, cohort_id=cohort)
 
 
+@pytest.fixture(autouse=True)
+def from_the_editor_page(client):
+    """Every post here comes from the site's own editor page, as a browser says it does."""
+    client.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+
+
 def _sign_in_again(client, login_url, user):
     """Follow the sign-in page we were sent to, with its `next`, as a person would."""
     page = client.get(login_url).get_data(as_text=True)

@@ -380,7 +380,12 @@ def test_seed_demo_gives_managers_entries_and_one_shared_with_feedback(app, runn
         result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        entries = db.session.scalars(select(JournalEntry)).all()
+        current = db.session.scalar(
+            select(Cohort.id).where(Cohort.name.like("Demo Borough%"), Cohort.archived_at.is_(None))
+        )
+        entries = db.session.scalars(
+            select(JournalEntry).where(JournalEntry.cohort_id == current)
+        ).all()
         assert len({e.author_id for e in entries}) >= 3
         assert len({e.framework for e in entries}) >= 6
         assert [e.title for e in entries if e.shared_with_trainers] == [

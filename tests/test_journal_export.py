@@ -5,6 +5,7 @@ import io
 
 import pytest
 from journal_support import write_entry
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from course.audit import AuditEvent
@@ -119,6 +120,19 @@ def test_cpd_record_as_csv_has_the_social_work_england_fields(author, journal, l
     assert free_row[0] == "Reflective writing" and free_row[5] == "No"
     assert free_row[1].startswith("'=HYPERLINK")  # not run as a formula
     assert free_row[3] == "'-2+3 free writing"
+
+
+def test_cpd_record_keeps_line_breaks_and_list_dashes_in_one_cell(app, author, login):
+    body = "What I took away:\n\n- slow the first ten minutes\n- name the feeling\n\nThen act."
+    entry = write_entry(app, author, "Lists", body=body)
+    client = login(author)
+    rows = _cpd_rows(client, entry)
+    assert len(rows) == 2  # the multi-line text stays inside one quoted cell
+    assert rows[1][3] == body
+    response = client.get(f"/journal/export/cpd?entry={entry}&format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert sheet.cell(row=2, column=4).value == body
+    assert sheet.cell(row=2, column=3).is_date
 
 
 def test_cpd_record_for_chosen_entries_only(author, journal, login):

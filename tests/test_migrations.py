@@ -79,3 +79,33 @@ def test_downgrade_to_the_start_and_up_again(bare_app):
         downgrade(revision="base")
         upgrade(revision="heads")
         assert db.session.execute(text("SELECT count(*) FROM course_session")).scalar() == 0
+
+
+def test_members_already_in_a_cohort_are_counted_from_its_start(bare_app):
+    with bare_app.app_context():
+        upgrade(revision="0004")
+        db.session.execute(
+            text(
+                "INSERT INTO cohort (id, name, organisation, starts_on, ends_on) "
+                "VALUES (1, 'Bromley 2010-11', 'LB Bromley', '2010-09-01', '2011-07-31')"
+            )
+        )
+        db.session.execute(
+            text(
+                'INSERT INTO "user" (id, email, name, role, active, created_at) '
+                "VALUES (1, 'tm@example.org', 'Team Manager', 'participant', true, "
+                "'2010-09-01 09:00:00')"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO cohort_member (cohort_id, user_id, joined_at) "
+                "VALUES (1, 1, '2011-02-01 09:00:00')"
+            )
+        )
+        db.session.commit()
+        upgrade(revision="heads")
+        joined, left = db.session.execute(
+            text("SELECT joined_on, left_on FROM cohort_member")
+        ).one()
+        assert str(joined) == "2010-09-01" and left is None

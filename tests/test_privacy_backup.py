@@ -47,7 +47,8 @@ def all_rows(connection):
 
 
 def without_tokens(page):
-    """A page without its per-request CSRF tokens."""
+    """A page without its per-request CSRF tokens and its per-sign-in browser-copy owner."""
+    page = re.sub(r' data-copy-owner="[^"]+"', "", page)
     return re.sub(r'name="csrf_token"[^>]*value="[^"]+"', "", page)
 
 

@@ -1,5 +1,6 @@
 """CSRF, security headers, sanitised markdown, error pages and who may open which page."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -130,7 +131,8 @@ XSS_CORPUS = [
 
 @pytest.mark.parametrize("source", XSS_CORPUS)
 def test_markdown_renders_the_xss_corpus_harmless(source):
-    html = str(render_markdown(source)).lower()
+    # Only markup can run: what is shown as text (escaped) may say "onerror" harmlessly.
+    html = " ".join(re.findall(r"<[^>]*>", str(render_markdown(source)).lower()))
     for bad in (
         "<script",
         "onerror",

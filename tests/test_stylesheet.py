@@ -27,3 +27,12 @@ def test_each_module_section_starts_outside_any_block():
     sections = [(line, depth) for line, depth in _depths() if re.fullmatch(r"/\* \w+ \*/", line)]
     assert sections, "no module sections found"
     assert [line for line, depth in sections if depth] == []
+
+
+def test_focus_styles_come_last_so_no_later_rule_resets_them():
+    """A module's section appended after the focus rules could undo them (a.button once did)."""
+    text = CSS.read_text()
+    focus_section = text.index("/* Focus: one strong style for everything focusable")
+    after = re.sub(r"/\*.*?\*/", "", text[focus_section:], flags=re.S)
+    selectors = re.findall(r"([^{}]+)\{", after)
+    assert selectors and all(":focus" in selector for selector in selectors), selectors

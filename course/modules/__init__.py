@@ -1,6 +1,8 @@
 """The site's feature modules; each registers its blueprint here, in one explicit list."""
 
-from course.modules.accounts import admin, admin_cohorts  # noqa: F401 - admin_cohorts adds routes
+# admin_cohorts, admin_organisations and routes_cohort add routes to their module's blueprints.
+from course.modules.accounts import admin, admin_cohorts, admin_organisations, routes_cohort  # noqa
+from course.modules.accounts import admin_cohort_runs  # noqa: F401
 from course.modules.accounts import routes as accounts
 
 # Every module's models, so the metadata and the migrations know every table.
@@ -9,6 +11,8 @@ from course.modules.attendance import routes as attendance
 from course.modules.barriers import models as _barriers_models  # noqa: F401, E402
 from course.modules.barriers import routes as barriers
 from course.modules.calendar import routes as calendar
+from course.modules.evaluation import models as _evaluation_models  # noqa: F401, E402
+from course.modules.evaluation import routes as evaluation
 from course.modules.journal import models as _journal_models  # noqa: F401, E402
 from course.modules.journal import routes as journal
 from course.modules.notifications import models as _notifications_models  # noqa: F401, E402
@@ -36,6 +40,7 @@ BLUEPRINTS = [
     barriers.bp,
     calendar.bp,
     notifications.bp,
+    evaluation.bp,
     privacy.bp,
     supervision.bp,
 ]

@@ -203,16 +203,43 @@ FOCUS_SCRIPT = """() => {
     box.left < innerWidth && box.top < innerHeight;
   const name = (el.getAttribute('aria-label') || el.textContent || el.name || el.id || '')
     .trim().replace(/\\s+/g, ' ').slice(0, 50);
-  return {ok: (outline || shadow) && onScreen, outline, shadow, onScreen,
+  return {ok: onScreen, outline, shadow, onScreen,
+          box: {x: box.left, y: box.top, width: box.width, height: box.height},
           what: el.tagName.toLowerCase() + ' "' + name + '"'};
 }"""
+FOCUS_MARGIN = 8  # CSS pixels around the element: the focus ring and its shadow fall inside
+
+
+def _focus_clip(page, box):
+    """The element's box and its margin, cut to the viewport."""
+    size = page.viewport_size
+    x, y = max(box["x"] - FOCUS_MARGIN, 0), max(box["y"] - FOCUS_MARGIN, 0)
+    right = min(box["x"] + box["width"] + FOCUS_MARGIN, size["width"])
+    bottom = min(box["y"] + box["height"] + FOCUS_MARGIN, size["height"])
+    return {"x": x, "y": y, "width": max(right - x, 1), "height": max(bottom - y, 1)}
+
+
+def _shot(page, clip):
+    """The pixels of one part of the viewport, the text caret hidden."""
+    return page.screenshot(clip=clip, animations="disabled", caret="hide")
 
 
 def check_focus_visible(page):
-    """The focused element is on screen and shows a focus indicator (outline or box-shadow)."""
+    """The focused element is on screen and looks different from the same element unfocused.
+
+    The pixels around the element are taken with focus, then with focus taken away, then focus is
+    given back: any element whose focus changes nothing on screen fails, whatever its styles say.
+    """
     focus = page.evaluate(FOCUS_SCRIPT)
     if not focus["ok"]:
-        pytest.fail(f"Focus is not visible on {page.url}: {focus}")
+        pytest.fail(f"Focus is not on screen on {page.url}: {focus}")
+    clip = _focus_clip(page, focus["box"])
+    focused = _shot(page, clip)
+    page.evaluate("() => { window.__focused = document.activeElement; __focused.blur(); }")
+    unfocused = _shot(page, clip)
+    page.evaluate("() => window.__focused.focus({preventScroll: true})")
+    if focused == unfocused:
+        pytest.fail(f"Focus changes nothing on screen on {page.url}: {focus['what']}")
     return focus["what"]
 
 

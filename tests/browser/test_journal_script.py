@@ -75,7 +75,11 @@ def test_autosave_reload_and_offline_copy(app, cohort, make_user, tabs):
     playwright_api.expect(status).to_contain_text(
         "Not saved: the server cannot be reached", timeout=10_000
     )
-    copy = page.evaluate("window.localStorage.getItem('journal-copy:new')")
+    # Kept under this sign-in's own id: "journal-copy:<owner>:new".
+    copy = page.evaluate(
+        "Object.keys(localStorage).filter(k => /^journal-copy:[^:]+:new$/.test(k))"
+        ".map(k => localStorage.getItem(k)).join()"
+    )
     assert "Typed while offline." in copy
     page.close()  # the tab is closed before the server is back
 

@@ -26,9 +26,9 @@ def test_evaluator_reads_attendance_rates_barrier_themes_and_reading_progress(pa
     expect(page.get_by_text(A_PARTICIPANT)).to_have_count(0)
     screenshot(page, "evaluator-attendance")
 
-    main_menu(page).get_by_role("link", name="Barrier themes").click()
+    main_menu(page).get_by_role("link", name="Barrier overview").click()
     check_page(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Barriers to reflective supervision")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Barrier overview")
     ranking = page.get_by_role("region", name=re.compile(r"^Number of people who raised"))
     expect(
         ranking.get_by_role("row", name=re.compile(r"^\d+ Workload and caseloads"))

@@ -83,7 +83,7 @@ FIXED_BRIEF = (
 
 def test_participant_signs_up_to_present_once_the_brief_is_anonymised(page):
     sign_in(page, "manager11@example.org")
-    main_menu(page).get_by_role("link", name="Presentations").click()
+    main_menu(page).get_by_role("link", name="Presentation rota").click()
     check_page(page)
     page.get_by_role("link", name="Sign up for session 10").click()
     check_page(page)
@@ -120,7 +120,7 @@ def test_participant_signs_up_to_present_once_the_brief_is_anonymised(page):
     expect(page.get_by_role("heading", level=1)).to_have_text(ANONYMISATION_TITLE)
     expect(page.get_by_text("Child A (7) attends a local primary school")).to_be_visible()
 
-    main_menu(page).get_by_role("link", name="Presentations").click()
+    main_menu(page).get_by_role("link", name="Presentation rota").click()
     check_page(page)
     mine = page.get_by_role("row", name=re.compile(ANONYMISATION_TITLE))
     expect(mine.first).to_be_visible()
@@ -177,7 +177,7 @@ def test_participant_writes_a_journal_entry_that_autosaves_and_shares_it(page):
 
 def test_participant_raises_a_barrier_and_follows_it(page):
     sign_in(page, "manager13@example.org")
-    main_menu(page).get_by_role("link", name="Barriers").click()
+    main_menu(page).get_by_role("link", name="My barriers").click()
     check_page(page)
     page.get_by_role("link", name="Raise a barrier").click()
     check_page(page)

@@ -26,7 +26,7 @@ def flash(page):
 def test_senior_manager_responds_to_a_theme_and_its_raiser_sees_the_response(page, other_page):
     participant = other_page
     sign_in(participant, "manager15@example.org")
-    main_menu(participant).get_by_role("link", name="Barriers").click()
+    main_menu(participant).get_by_role("link", name="My barriers").click()
     check_page(participant)
     participant.get_by_role("link", name="Raise a barrier").click()
     check_page(participant)
@@ -42,7 +42,7 @@ def test_senior_manager_responds_to_a_theme_and_its_raiser_sees_the_response(pag
     sign_in(page, "senior2@example.org")
     main_menu(page).get_by_role("link", name="Barrier overview").click()
     check_page(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Barriers to reflective supervision")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Barrier overview")
     ranking = page.get_by_role("region", name=re.compile(r"^Number of people who raised"))
     expect(ranking.get_by_text(re.compile(r"fewer than \d")).first).to_be_visible()
     screenshot(page, "senior_manager-barrier-overview")
@@ -76,7 +76,7 @@ def test_senior_manager_responds_to_a_theme_and_its_raiser_sees_the_response(pag
     expect(
         participant.get_by_text("Senior managers have responded to a barrier you raised").first
     ).to_be_visible()
-    main_menu(participant).get_by_role("link", name="Barriers").click()
+    main_menu(participant).get_by_role("link", name="My barriers").click()
     check_page(participant)
     to_mine = said.get_by_role("listitem").filter(has_text=RESPONSE)
     expect(to_mine.get_by_role("heading", name=THEME)).to_be_visible()

@@ -40,6 +40,7 @@ def test_trainer_takes_a_register_marking_everyone_else_present(page, server):
     assert unmarked > 30, f"expected most of the register unmarked, found {unmarked}"
     late = still_unmarked.first
     person = late.locator("legend").inner_text()
+    late.locator("summary").click()  # the reason and remark sit behind a disclosure
     late.get_by_label("Late").check()
     page.get_by_label(f"Remark about {person}").fill("Held up at a strategy meeting")
     screenshot(page, "trainer-register")
@@ -61,7 +62,7 @@ def test_trainer_takes_a_register_marking_everyone_else_present(page, server):
 
 def test_trainer_writes_an_excerpt_and_releases_the_waiting_barriers(page):
     sign_in(page, TRAINER)
-    main_menu(page).get_by_role("link", name="Barriers").click()
+    main_menu(page).get_by_role("link", name="Barriers to review").click()
     check_page(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Barriers to review")
     screenshot(page, "trainer-barriers-review")
@@ -140,7 +141,7 @@ def test_trainer_reads_a_shared_entry_and_gives_feedback(page, other_page):
 
 def test_trainer_looks_at_the_rota_and_a_run_sheet(page):
     sign_in(page, TRAINER)
-    main_menu(page).get_by_role("link", name="Rota").click()
+    main_menu(page).get_by_role("link", name="Presentation rota").click()
     check_page(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Presentation rota")
     next_one = page.get_by_role("region", name=re.compile(r"^Session 7: "))

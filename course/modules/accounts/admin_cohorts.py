@@ -7,12 +7,20 @@ from sqlalchemy.orm import selectinload
 from course import audit
 from course.audit import AuditEvent
 from course.extensions import db
+from course.modules.accounts import notices, scope
 from course.modules.accounts.admin import bp
 from course.modules.accounts.forms import AddMemberForm, CohortForm, EmptyForm
-from course.modules.accounts.models import Cohort, CohortMember, User
+from course.modules.accounts.models import (
+    ATTENDING_ROLES,
+    Cohort,
+    CohortMember,
+    Organisation,
+    User,
+)
 from course.modules.accounts.services import normalise_email
 from course.modules.programme.services import create_programme
 from course.modules.readings.services import attach_to_cohort
+from course.timeutil import london_today
 
 AUDIT_PER_PAGE = 100
 
@@ -25,10 +33,9 @@ def cohorts():
         .group_by(CohortMember.cohort_id)
         .subquery()
     )
+    stmt = scope.managed_cohorts().add_columns(func.coalesce(counts.c.members, 0))
     rows = db.session.execute(
-        select(Cohort, func.coalesce(counts.c.members, 0))
-        .outerjoin(counts, counts.c.cohort_id == Cohort.id)
-        .order_by(Cohort.starts_on.desc())
+        stmt.outerjoin(counts, counts.c.cohort_id == Cohort.id).order_by(Cohort.starts_on.desc())
     ).all()
     return render_template("admin/cohorts.html", rows=rows)
 
@@ -37,6 +44,7 @@ def cohorts():
 def new_cohort():
     """Create a cohort with its eleven sessions from the standard outline."""
     form = CohortForm()
+    _prepare_cohort_form(form)
     if form.validate_on_submit():
         if db.session.scalar(select(Cohort.id).where(Cohort.name == form.name.data.strip())):
             form.name.errors.append("A cohort with this name already exists")
@@ -61,8 +69,9 @@ def new_cohort():
 @bp.route("/cohorts/<int:cohort_id>", methods=["GET", "POST"])
 def cohort(cohort_id):
     """A cohort's details and members; add members by email."""
-    cohort = db.get_or_404(Cohort, cohort_id)
+    cohort = scope.get_managed_cohort_or_404(cohort_id)
     form = CohortForm(obj=cohort, prefix="cohort")
+    _prepare_cohort_form(form)
     add_form = AddMemberForm(prefix="add")
     if request.method == "POST" and "add-emails" in request.form:
         if add_form.validate_on_submit():
@@ -88,6 +97,7 @@ def cohort(cohort_id):
         form=form,
         add_form=add_form,
         members=members,
+        can_edit=scope.can_edit,
         empty=EmptyForm(),
     )
 
@@ -95,6 +105,7 @@ def cohort(cohort_id):
 @bp.post("/cohorts/<int:cohort_id>/members/<int:member_id>/remove")
 def remove_member(cohort_id, member_id):
     """Take a person out of a cohort (their account stays)."""
+    scope.get_managed_cohort_or_404(cohort_id)
     member = db.session.scalar(
         select(CohortMember).where(
             CohortMember.id == member_id, CohortMember.cohort_id == cohort_id
@@ -114,6 +125,7 @@ def audit_log():
     """The audit log, newest first, filtered by action and person."""
     action = request.args.get("action", "").strip()
     actor = request.args.get("actor", "").strip().lower()
+    scope.require_site_admin()  # the log names people of every organisation
     stmt = select(AuditEvent).options(selectinload(AuditEvent.actor))
     if action:
         stmt = stmt.where(AuditEvent.action == action)
@@ -139,10 +151,19 @@ def audit_log():
     )
 
 
+def _prepare_cohort_form(form):
+    """An organisation's administrator makes and edits only its own cohorts."""
+    if scope.managed_organisation_id() is not None:
+        del form.organisation
+
+
 def _apply(form, cohort):
     """Copy the form onto the cohort."""
     cohort.name = form.name.data.strip()
-    cohort.organisation = form.organisation.data.strip()
+    if form.organisation:
+        cohort.organisation = Organisation.named(form.organisation.data)
+    else:
+        cohort.organisation_id = scope.managed_organisation_id()
     cohort.starts_on = form.starts_on.data
     cohort.ends_on = form.ends_on.data
 
@@ -158,8 +179,21 @@ def _add_members(cohort, add_form):
     existing = set(
         db.session.scalars(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id))
     )
+    outsiders = [u.email for u in users.values() if not scope.may_join(u, cohort)]
+    if outsiders:
+        add_form.emails.errors.append(
+            "These people belong to another organisation: " + ", ".join(outsiders)
+        )
+        return
     added = [u for u in users.values() if u.id not in existing]
-    db.session.add_all(CohortMember(cohort_id=cohort.id, user_id=u.id) for u in added)
+    for user in added:  # a participant's first cohort settles their organisation
+        if user.organisation_id is None and user.role in ATTENDING_ROLES:
+            user.organisation_id = cohort.organisation_id
+    today = london_today()  # they count from today: sessions already held are not theirs
+    db.session.add_all(
+        CohortMember(cohort_id=cohort.id, user_id=u.id, joined_on=today) for u in added
+    )
+    notices.announce_new_trainers(cohort.id, added)
     audit.record("cohort_members_added", cohort, count=len(added))
     db.session.commit()
     flash(f"Added {len(added)} people to {cohort.name}.", "success")

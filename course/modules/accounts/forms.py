@@ -78,6 +78,7 @@ class UserForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.PARTICIPANT.value)
     team = StringField("Team", validators=[Optional(), Length(max=120)])
     cohort_id = SelectField("Cohort", coerce=int, validate_choice=True)
+    organisation_id = SelectField("Organisation", coerce=int, validate_choice=True, default=0)
     active = BooleanField("Account is active", default=True)
 
 

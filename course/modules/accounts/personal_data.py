@@ -8,6 +8,7 @@ from course.modules.accounts.models import (
     Cohort,
     CohortMember,
     LoginAttempt,
+    Organisation,
     SetPasswordToken,
     User,
     UserSession,
@@ -19,14 +20,26 @@ def export(user):
     """The account, cohorts, sign-ins and the actions the person took."""
     account = records(
         db.session.execute(
-            select(User.name, User.email, User.role, User.team, User.active, User.created_at).where(
-                User.id == user.id
-            )
+            select(
+                User.name,
+                User.email,
+                User.role,
+                User.team,
+                User.active,
+                User.created_at,
+                User.last_sign_in_at,
+            ).where(User.id == user.id)
         )
     )
     cohorts = records(
         db.session.execute(
-            select(Cohort.name, Cohort.organisation, Cohort.starts_on, Cohort.ends_on)
+            select(
+                Cohort.name,
+                Organisation.name.label("organisation"),
+                Cohort.starts_on,
+                Cohort.ends_on,
+            )
+            .join(Organisation, Organisation.id == Cohort.organisation_id)
             .join(CohortMember, CohortMember.cohort_id == Cohort.id)
             .where(CohortMember.user_id == user.id)
             .order_by(Cohort.starts_on)
@@ -38,6 +51,7 @@ def export(user):
                 UserSession.created_at.label("signed_in_at"),
                 UserSession.last_seen_at,
                 UserSession.ended_at,
+                UserSession.end_reason,
                 UserSession.ip,
                 UserSession.user_agent,
             )

@@ -2,11 +2,13 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from course.extensions import db, login_manager
 from course.modules.accounts import services
+from course.modules.accounts.authentication import SignInRefused, authenticate
+from course.modules.accounts.devices import remember_device
 from course.modules.accounts.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from course.modules.accounts.passwords import verify_password
 
@@ -17,6 +19,15 @@ login_manager.login_message = "Sign in to see that page."
 login_manager.login_message_category = "info"
 login_manager.session_protection = None  # sessions are server-side records instead
 login_manager.user_loader(services.load_session_user)
+# Sent with the sign-out: the browser forgets every copy of text kept for this site.
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+@bp.app_context_processor
+def browser_copy_owner():
+    """The id that the journal's browser copies of this sign-in are kept under (see journal.js)."""
+    signed_in = current_user.is_authenticated
+    return {"browser_copy_owner": session.get(services.COPY_OWNER_KEY) if signed_in else None}
 
 
 def _safe_next(target):
@@ -38,14 +49,19 @@ def login():
     refused = None
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except services.SignInRefused as error:
+            user = authenticate(form.email.data, form.password.data)
+        except SignInRefused as error:
             refused = error
         else:
             services.start_session(user)
-            return redirect(_safe_next(form.next.data) or url_for("home.index"))
-    status = 429 if refused and refused.throttled else 200
-    return render_template("accounts/login.html", form=form, refused=refused), status
+            response = redirect(_safe_next(form.next.data) or url_for("home.index"))
+            if g.pop("clear_site_storage", False):  # someone else signed in here before
+                response.headers["Clear-Site-Data"] = '"storage"'
+            return remember_device(response, user.email)
+    response = render_template("accounts/login.html", form=form, refused=refused)
+    if refused and refused.throttled:
+        return response, 429, {"Retry-After": str(refused.wait_minutes * 60)}
+    return response
 
 
 @bp.post("/logout")
@@ -55,7 +71,9 @@ def logout():
     services.end_current_session()
     db.session.commit()
     flash("You have signed out.", "success")
-    return redirect(url_for("accounts.login"))
+    response = redirect(url_for("accounts.login"))
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
@@ -84,7 +102,7 @@ def change_password():
             user = current_user._get_current_object()
             services.set_password(user, form.password.data)
             db.session.commit()
-            services.start_session(user)
+            services.start_session(user, keep_browser_copy=True)
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/change_password.html", form=form)

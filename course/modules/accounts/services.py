@@ -3,37 +3,38 @@
 import secrets
 from datetime import timedelta
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import login_user
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from course import audit
 from course.extensions import db
+from course.modules.accounts import notices
 from course.modules.accounts.models import (
     CohortMember,
-    LoginAttempt,
     Role,
+    SessionEnd,
     SetPasswordToken,
     User,
     UserSession,
     hash_token,
 )
-from course.modules.accounts.passwords import hash_password, verify_password
+from course.modules.accounts.passwords import hash_password
 from course.modules.notifications.services import queue_set_password_email
 from course.timeutil import utcnow
 
 SESSION_KEY = "sid"
+COPY_OWNER_KEY = "copy_owner"  # whose browser copies of journal text this sign-in may see
 LAST_SEEN_WRITE_INTERVAL = timedelta(minutes=1)
-# Verified against when the email is unknown, so a failed sign-in takes as long either way.
-_DUMMY_HASH = None
 
 
 class SignInRefused(Exception):
-    """Raised when sign-in is throttled or the credentials are wrong."""
+    """Raised when a password check is throttled or the credentials are wrong."""
 
-    def __init__(self, message, throttled=False):
+    def __init__(self, message, throttled=False, wait_minutes=None):
         super().__init__(message)
         self.throttled = throttled
+        self.wait_minutes = wait_minutes
 
 
 def normalise_email(email):
@@ -41,50 +42,35 @@ def normalise_email(email):
     return (email or "").strip().lower()
 
 
-def is_throttled(email, ip):
-    """Whether recent failures for this account or address mean we refuse for now."""
-    config = current_app.config
-    since = utcnow() - config["COURSE_LOGIN_LOCKOUT"]
-    failures = select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
-    )
-    by_account = db.session.scalar(failures.where(LoginAttempt.email == email))
-    if by_account >= config["COURSE_LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
-        return True
-    by_address = db.session.scalar(failures.where(LoginAttempt.ip == ip))
-    return by_address >= config["COURSE_LOGIN_MAX_FAILURES_PER_ADDRESS"]
+def _previous_sign_in_here():
+    """The server-side record of the sign-in this browser's cookie last named, or None."""
+    token = session.get(SESSION_KEY)
+    if not token:
+        return None
+    return db.session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
 
 
-def authenticate(email, password):
-    """The active user with these credentials; raises SignInRefused with a message otherwise."""
-    global _DUMMY_HASH
-    email = normalise_email(email)
-    ip = request.remote_addr
-    if is_throttled(email, ip):
-        minutes = int(current_app.config["COURSE_LOGIN_LOCKOUT"].total_seconds() // 60)
-        audit.record("sign_in_throttled", object_type="User", email=email)
-        db.session.commit()
-        raise SignInRefused(
-            "Too many failed attempts to sign in. For your security, signing in is paused: "
-            f"try again in {minutes} minutes, or ask the administrator for a set-password link.",
-            throttled=True,
-        )
-    user = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
-        _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(16))
-        verify_password(_DUMMY_HASH, password)
-    ok = user is not None and user.active and verify_password(user.password_hash, password)
-    db.session.add(LoginAttempt(email=email, ip=ip, succeeded=ok))
-    if not ok:
-        audit.record("sign_in_failed", user, object_type="User", email=email)
-        db.session.commit()
-        raise SignInRefused("The email address or password is not right. Check them and try again.")
-    return user
+def _browser_copy_owner(user, keep):
+    """The id the journal's browser copies are kept under for this sign-in.
+
+    A new random id for each sign-in, except that a person signing in again here after their
+    sign-in expired (or who changed their password) keeps theirs, so text kept in this browser
+    while they were away is still theirs to restore. Nobody else ever gets it.
+    """
+    owner = session.get(COPY_OWNER_KEY)
+    previous = _previous_sign_in_here()
+    same_person = previous is not None and previous.user_id == user.id
+    g.clear_site_storage = previous is not None and not same_person
+    if owner and same_person and (keep or previous.end_reason == SessionEnd.EXPIRED):
+        return owner
+    return secrets.token_urlsafe(18)
 
 
-def start_session(user):
+def start_session(user, keep_browser_copy=False):
     """Record a new server-side session and put its token in the cookie."""
+    copy_owner = _browser_copy_owner(user, keep_browser_copy)
     token = UserSession.new_token()
+    user.last_sign_in_at = utcnow()
     db.session.add(
         UserSession(
             user_id=user.id,
@@ -98,6 +84,7 @@ def start_session(user):
     session.clear()  # a fresh cookie (and CSRF token) for each sign-in
     session.permanent = True
     session[SESSION_KEY] = token
+    session[COPY_OWNER_KEY] = copy_owner
     login_user(user)
     return token
 
@@ -119,7 +106,7 @@ def load_session_user(user_id):
     idle = now - record.last_seen_at > config["COURSE_IDLE_TIMEOUT"]
     too_old = now - record.created_at > config["COURSE_ABSOLUTE_TIMEOUT"]
     if idle or too_old:
-        record.ended_at = now
+        record.ended_at, record.end_reason = now, SessionEnd.EXPIRED
         db.session.commit()
         return None
     if now - record.last_seen_at > LAST_SEEN_WRITE_INTERVAL:
@@ -135,24 +122,24 @@ def end_current_session():
         db.session.execute(
             update(UserSession)
             .where(UserSession.token_hash == hash_token(token), UserSession.ended_at.is_(None))
-            .values(ended_at=utcnow())
+            .values(ended_at=utcnow(), end_reason=SessionEnd.SIGNED_OUT)
         )
     session.clear()
 
 
-def end_all_sessions(user):
-    """End every session of a user: deactivation, password change."""
+def end_all_sessions(user, reason):
+    """End every session of a user (deactivation, password change), saying why."""
     db.session.execute(
         update(UserSession)
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-        .values(ended_at=utcnow())
+        .values(ended_at=utcnow(), end_reason=reason)
     )
 
 
 def set_password(user, password):
     """Set a new password and end the user's other sessions."""
     user.password_hash = hash_password(password)
-    end_all_sessions(user)
+    end_all_sessions(user, SessionEnd.PASSWORD_CHANGED)
     audit.record("password_changed", user)
 
 
@@ -175,6 +162,11 @@ def issue_set_password_link(user):
     return token
 
 
+def link_valid_until():
+    """When a set-password link made now stops working."""
+    return utcnow() + current_app.config["COURSE_SET_PASSWORD_LINK_LIFETIME"]
+
+
 def find_set_password_token(token):
     """The live (unused, unexpired) record for a set-password token, or None."""
     record = db.session.scalar(
@@ -186,8 +178,10 @@ def find_set_password_token(token):
 
 
 def use_set_password_token(record, password):
-    """Set the password from a link and spend the link."""
+    """Set the password from a link and spend the link; tell the person if it replaced one."""
     record.used_at = utcnow()
+    if record.user.link_only_by_email:  # not a first password: someone else may hold the link
+        notices.tell_password_changed(record.user)
     set_password(record.user, password)
     db.session.commit()
 
@@ -206,3 +200,14 @@ def cohort_trainers(cohort_id):
             .order_by(User.id)
         )
     )
+
+
+def membership_spans(cohort_id, user_ids=None):
+    """{user id: (joined_on, left_on)} for the cohort's members: one query. None ends are open
+    (a member from the cohort's start, or still a member)."""
+    query = select(CohortMember.user_id, CohortMember.joined_on, CohortMember.left_on).where(
+        CohortMember.cohort_id == cohort_id
+    )
+    if user_ids is not None:
+        query = query.where(CohortMember.user_id.in_(list(user_ids)))
+    return {user_id: (joined, left) for user_id, joined, left in db.session.execute(query)}

@@ -40,8 +40,11 @@ def _check_open(course_session, now):
         )
 
 
-def send_apologies(course_session, user, reason, now=None):
-    """Record the person's apologies (or change the reason); tell the trainers. Caller commits."""
+def send_apologies(course_session, user, reason, now=None, trainers_note=None):
+    """Record the person's apologies (or change the reason); tell the trainers. Caller commits.
+
+    `trainers_note` adds a sentence to the trainers' message (e.g. what happened to the rota).
+    """
     now = now or utcnow()
     _check_open(course_session, now)
     reason = str(reason)
@@ -78,7 +81,8 @@ def send_apologies(course_session, user, reason, now=None):
             course_session.cohort_id,
             "apologies",
             f"Apologies from {user.name} for session {course_session.number}",
-            body=f"{user.name} has sent apologies for {course_session.label}.",
+            body=f"{user.name} has sent apologies for {course_session.label}."
+            + (f" {trainers_note}" if trainers_note else ""),
             link=_register_link(course_session),
         )
     notify_new_flags(course_session.cohort_id, [(user, course_session.id, before_status)])

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask import abort, current_app, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from course import audit
@@ -16,7 +16,7 @@ from course.modules.attendance.services import CatchUpState
 from course.modules.notifications.services import notify
 from course.modules.programme.models import CourseSession
 from course.modules.readings.models import Reading, ReadingProgress, SessionReading
-from course.permissions import cohort_ids_for
+from course.permissions import cohort_ids_for, remember_cohort_id
 from course.timeutil import to_local, utcnow
 
 EXTENSION_DAYS = 14
@@ -190,4 +190,20 @@ def get_catch_up_for_trainer_or_404(catch_up_id):
     )
     if row is None:
         abort(404)
+    remember_cohort_id(row.course_session.cohort_id)
     return row
+
+
+def waiting_counts_by_cohort(cohort_ids):
+    """{cohort id: catch-ups sent and waiting for a trainer's approval}, in one query."""
+    rows = db.session.execute(
+        select(CourseSession.cohort_id, func.count(CatchUp.id))
+        .join(CatchUp, CatchUp.session_id == CourseSession.id)
+        .where(
+            CourseSession.cohort_id.in_(cohort_ids),
+            CatchUp.submitted_at.is_not(None),
+            CatchUp.approved_at.is_(None),
+        )
+        .group_by(CourseSession.cohort_id)
+    )
+    return dict(rows.all())

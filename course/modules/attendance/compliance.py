@@ -31,7 +31,8 @@ def session_figures(sessions, rows):
     for index, course_session in enumerate(sessions):
         if course_session.cancelled or not course_session.is_past():
             continue
-        statuses = [row.marks[index].status if row.marks[index] else None for row in rows]
+        members = [row for row in rows if course_session.id not in row.outside]
+        statuses = [row.marks[index].status if row.marks[index] else None for row in members]
         figures.append(
             SessionFigure(
                 course_session,

@@ -55,12 +55,13 @@ def seed(demo):
     flagged, waiting = demo.managers[6], demo.managers[11]
     sending_next = {
         demo.managers[2].id: ApologyReason.COURT,
-        demo.seniors[1].id: ApologyReason.LEAVE,
+        (demo.seniors[1:] or demo.seniors)[0].id: ApologyReason.LEAVE,
     }
     fixed = {}
     if len(past) >= 3:
-        fixed[(flagged.id, past[-3].id)] = (AttendanceStatus.APOLOGIES, ApologyReason.SICKNESS)
-        fixed[(flagged.id, past[-2].id)] = (AttendanceStatus.ABSENT, None)
+        # The latest two in a row: the flag is about now, so it clears once they come back.
+        fixed[(flagged.id, past[-2].id)] = (AttendanceStatus.APOLOGIES, ApologyReason.SICKNESS)
+        fixed[(flagged.id, past[-1].id)] = (AttendanceStatus.ABSENT, None)
         fixed[(waiting.id, past[-2].id)] = (AttendanceStatus.APOLOGIES, ApologyReason.COURT)
     readings = required_readings([s.id for s in past])
     missed = []

@@ -1,36 +1,8 @@
-"""CSV exports that open cleanly in Excel: UTF-8 with a byte-order mark, CRLF line ends."""
-
-import csv
-import io
-
-from flask import Response
+"""The matrix and the registers as tables for a spreadsheet (course/spreadsheets.py writes them)."""
 
 from course.modules.attendance.models import reason_label, status_label
-from course.modules.attendance.services import ATTENDED_RULE, percent
-from course.timeutil import format_datetime
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A cell Excel will not run as a formula (names and remarks come from people)."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_response(filename, header, rows):
-    """A CSV download: UTF-8 with a byte-order mark, so Excel reads accents and dashes."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
-    return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+from course.spreadsheets import Percent
+from course.timeutil import to_local
 
 
 def group_label(user):
@@ -39,7 +11,7 @@ def group_label(user):
 
 
 def matrix_rows(sessions, rows, today):
-    """The cohort matrix as CSV rows, with the header first."""
+    """The cohort matrix: its header and one row per person."""
     header = ["Name", "Group", "Team"]
     header += [f"Session {s.number}" for s in sessions]
     header += [
@@ -56,21 +28,28 @@ def matrix_rows(sessions, rows, today):
     for row in rows:
         cells = [row.user.name, group_label(row.user), row.user.team or ""]
         for course_session, mark, state in row.cells(sessions, today):
-            cells.append(_cell_text(course_session, mark, state, today))
+            if course_session.id in row.outside and mark is None:
+                cells.append("Not a member then")
+            else:
+                cells.append(_cell_text(course_session, mark, state, today))
         record = row.record
         cells += [
             record.attended,
             record.held,
-            percent(record.rate_held),
-            percent(record.rate_all),
+            _share(record.rate_held),
+            _share(record.rate_all),
             record.outstanding,
-            "Yes" if record.flagged else "No",
-            "Yes" if record.complete else "No",
-            "Yes" if record.can_complete else "No",
+            record.flagged,
+            record.complete,
+            record.can_complete,
         ]
         lines.append(cells)
-    lines.append([f"{ATTENDED_RULE} Exported {today:%d/%m/%Y}."])
     return header, lines
+
+
+def _share(rate):
+    """A rate as a percentage cell; none before any session is held."""
+    return None if rate is None else Percent(rate)
 
 
 def _cell_text(course_session, mark, state, today):
@@ -88,7 +67,7 @@ def _cell_text(course_session, mark, state, today):
 
 
 def register_rows(course_session, people, marks):
-    """One session's register as CSV rows, with the header first."""
+    """One session's register: its header and one row per person."""
     header = ["Name", "Group", "Team", "Status", "Apology reason", "Remark", "Marked at"]
     lines = []
     for user in people:
@@ -101,8 +80,7 @@ def register_rows(course_session, people, marks):
                 status_label(mark.status if mark else None),
                 reason_label(mark.apology_reason) if mark else "",
                 (mark.note or "") if mark else "",
-                format_datetime(mark.marked_at) if mark else "",
+                to_local(mark.marked_at) if mark and mark.marked_at else None,
             ]
         )
-    lines.append([f"{course_session.label}. {ATTENDED_RULE}"])
     return header, lines

@@ -13,7 +13,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from course.modules.attendance.models import (
@@ -30,6 +30,7 @@ STATUS_CHOICES = [(status.value, label) for status, label in STATUS_LABELS.items
 REASON_CHOICES = [(reason.value, label) for reason, label in REASON_LABELS.items()]
 NOTE_MAX = 300
 REFLECTION_MIN, REFLECTION_MAX = 100, 5000
+REMARK_NEEDS_STATUS = "Choose a status for this person to keep the remark, or clear the remark"
 
 
 class PersonMarkForm(Form):
@@ -86,19 +87,54 @@ class RegisterForm(FlaskForm):
             lines.append(line)
         return {"people": lines}
 
+    def validate(self, extra_validators=None):
+        """Also: a remark is kept with a status, so a remark alone is explained at its field.
+
+        "Save, marking everyone still unmarked as present" gives a status to anyone the page
+        showed unmarked, so their remark is kept with Present.
+        """
+        valid = super().validate(extra_validators)
+        for line in self.people:
+            person = line.form
+            unmarked = (person.status.data or UNMARKED) == UNMARKED
+            filled = (
+                self.fill_present.data and (person.original_status.data or UNMARKED) == UNMARKED
+            )
+            if unmarked and (person.note.data or "").strip() and not filled:
+                person.note.errors.append(REMARK_NEEDS_STATUS)
+                valid = False
+        return valid
+
     def entries(self):
         """Every line as a RegisterEntry."""
         return [line.form.entry() for line in self.people]
 
 
 class ApologiesForm(FlaskForm):
-    """Apologies for a session to come, with a reason."""
+    """Apologies for a session to come, with a reason (and, for a presenter, their slot)."""
 
     reason = RadioField(
         "Why can you not attend?",
         choices=REASON_CHOICES,
         validators=[DataRequired("Choose the reason for your apologies")],
     )
+    presenting = RadioField(
+        "You are presenting a case at this session",
+        choices=[
+            ("withdraw", "Withdraw from presenting and tell the trainers"),
+            ("keep", "Keep my slot for now (the rota will show that I sent apologies)"),
+        ],
+        validators=[Optional()],
+    )
+
+    def validate_for_presenter(self):
+        """A confirmed presenter must say what happens to their slot; False with a message."""
+        if self.presenting.data in ("withdraw", "keep"):
+            return True
+        self.presenting.errors = list(self.presenting.errors or []) + [
+            "Say whether you withdraw from presenting"
+        ]
+        return False
 
 
 class CatchUpForm(FlaskForm):

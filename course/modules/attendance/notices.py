@@ -19,7 +19,9 @@ def _flagged(sessions, statuses):
     """Whether these statuses ({session_id: status}) make two absences in a row."""
     return has_consecutive_absences(
         [
-            SessionFacts(s.number, held=False, status=statuses.get(s.id), cancelled=s.cancelled)
+            SessionFacts(
+                s.number, held=s.is_past(), status=statuses.get(s.id), cancelled=s.cancelled
+            )
             for s in sessions
         ]
     )

@@ -1,13 +1,16 @@
 """Loading attendance from the database into the rules' plain facts, in a fixed few queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import case, func, or_, select
 
 from course.extensions import db
 from course.modules.accounts.models import CohortMember, Role, User
-from course.modules.attendance.models import AttendanceMark, CatchUp
+from course.modules.accounts.services import membership_spans
+from course.modules.attendance.models import AttendanceMark, AttendanceStatus, CatchUp
 from course.modules.attendance.services import (
     SessionFacts,
     catch_up_due,
@@ -64,7 +67,14 @@ def catch_ups_by_key(session_ids, user_ids=None):
     return {(c.session_id, c.user_id): c for c in db.session.scalars(query)}
 
 
-def session_facts(course_session, mark, catch_up, now, days):
+def was_member(course_session, span):
+    """Whether the session fell within a membership (joined_on, left_on); None ends are open."""
+    joined_on, left_on = span or (None, None)
+    day = to_local(course_session.starts_at).date()
+    return (joined_on is None or joined_on <= day) and (left_on is None or day <= left_on)
+
+
+def session_facts(course_session, mark, catch_up, now, days, member=True):
     """The rules' view of one person and one session."""
     held = course_session.is_past(now) and not course_session.cancelled
     status = mark.status if mark else None
@@ -84,6 +94,7 @@ def session_facts(course_session, mark, catch_up, now, days):
         catch_up_submitted=bool(catch_up and catch_up.submitted_at),
         catch_up_approved=bool(catch_up and catch_up.approved_at),
         catch_up_due=due,
+        member=member,
     )
 
 
@@ -96,6 +107,7 @@ class PersonRow:
     catch_ups: list  # CatchUp or None, in session order
     facts: list
     record: object
+    outside: set = field(default_factory=set)  # ids of sessions held while not a member
 
     def cells(self, sessions, today):
         """(session, mark, catch-up state) for each session."""
@@ -104,40 +116,127 @@ class PersonRow:
             for s, mark, fact in zip(sessions, self.marks, self.facts, strict=True)
         ]
 
+    def cell_html(self, sessions, today, now):
+        """The matrix's cell for each session, as HTML: what the status_cell macro renders,
+        made here because a macro call per cell was half of the matrix's time."""
+        return [
+            OUTSIDE_CELL
+            if s.id in self.outside and mark is None
+            else status_cell_html(
+                s.cancelled,
+                mark.status if mark else None,
+                state.value if state else None,
+                s.ends_at <= now,
+            )
+            for s, mark, state in self.cells(sessions, today)
+        ]
 
-def person_rows(sessions, users, marks, catch_ups, now=None):
-    """A PersonRow for each user, from marks and catch-ups already loaded."""
+
+CODES = {"present": "P", "late": "L", "left_early": "E", "apologies": "A", "absent": "X"}
+NAMES = {
+    "present": "Present", "late": "Late", "left_early": "Left early", "apologies": "Apologies",
+    "absent": "Absent",
+}  # fmt: skip
+CATCH_UP_SIGNS = {
+    "approved": ("✓", "caught up"),
+    "waiting": ("…", "catch-up waiting for approval"),
+    "to_do": ("○", "catch-up to do"),
+    "overdue": ("!", "catch-up overdue"),
+}
+
+
+OUTSIDE_CELL = Markup(
+    '<span aria-hidden="true">·</span><span class="visually-hidden">Not a member then</span>'
+)
+
+
+@cache
+def status_cell_html(cancelled, status, state, past):
+    """One matrix cell (the same as attendance/_macros.html's status_cell), made once a kind."""
+    if cancelled:
+        return Markup(
+            '<span aria-hidden="true">c</span><span class="visually-hidden">Cancelled</span>'
+        )
+    if status:
+        sign, said = CATCH_UP_SIGNS[state] if state else ("", "")
+        return Markup(
+            '<span class="mark mark-{}" aria-hidden="true">{}{}</span>'
+            '<span class="visually-hidden">{}{}</span>'
+        ).format(status, CODES[status], sign, NAMES[status], ", " + said if state else "")
+    if past:
+        return Markup(
+            '<span class="mark mark-unmarked" aria-hidden="true">–</span>'
+            '<span class="visually-hidden">Unmarked</span>'
+        )
+    return Markup('<span class="visually-hidden">To come</span>')
+
+
+def person_rows(sessions, users, marks, catch_ups, now=None, spans=None):
+    """A PersonRow for each user, from marks, catch-ups and membership spans already loaded.
+
+    Sessions held before a person joined the cohort, or after they left, count for nothing.
+    """
     now = now or utcnow()
     today = to_local(now).date()
     days = current_app.config["COURSE_CATCH_UP_DAYS"]
+    spans = spans or {}
     rows = []
     for user in users:
         user_marks = [marks.get((s.id, user.id)) for s in sessions]
         user_catch_ups = [catch_ups.get((s.id, user.id)) for s in sessions]
+        member = [was_member(s, spans.get(user.id)) for s in sessions]
         facts = [
-            session_facts(s, m, c, now, days)
-            for s, m, c in zip(sessions, user_marks, user_catch_ups, strict=True)
+            session_facts(s, m, c, now, days, inside)
+            for s, m, c, inside in zip(sessions, user_marks, user_catch_ups, member, strict=True)
         ]
-        rows.append(PersonRow(user, user_marks, user_catch_ups, facts, person_record(facts, today)))
+        outside = {s.id for s, inside in zip(sessions, member, strict=True) if not inside}
+        record = person_record(facts, today)
+        rows.append(PersonRow(user, user_marks, user_catch_ups, facts, record, outside))
     return rows
 
 
 def cohort_rows(sessions, cohort_id, now=None):
-    """Every attendee's row for the cohort: three queries, whatever the cohort's size."""
+    """Every attendee's row for the cohort: four queries, whatever the cohort's size."""
     session_ids = [s.id for s in sessions]
     users = attendees(cohort_id)
     return person_rows(
-        sessions, users, marks_by_key(session_ids), catch_ups_by_key(session_ids), now
+        sessions,
+        users,
+        marks_by_key(session_ids),
+        catch_ups_by_key(session_ids),
+        now,
+        membership_spans(cohort_id),
     )
 
 
 def own_row(sessions, user, now=None):
     """One person's own row."""
     session_ids = [s.id for s in sessions]
+    spans = membership_spans(sessions[0].cohort_id, [user.id]) if sessions else {}
     return person_rows(
         sessions,
         [user],
         marks_by_key(session_ids, [user.id]),
         catch_ups_by_key(session_ids, [user.id]),
         now,
+        spans,
     )[0]
+
+
+def apologies_by_session(session_ids, user_ids=None):
+    """{session_id: {user ids with apologies}}, for other modules (the rota): one query."""
+    query = select(AttendanceMark.session_id, AttendanceMark.user_id).where(
+        AttendanceMark.session_id.in_(list(session_ids)),
+        AttendanceMark.status == AttendanceStatus.APOLOGIES,
+    )
+    if user_ids is not None:
+        query = query.where(AttendanceMark.user_id.in_(list(user_ids)))
+    found = {session_id: set() for session_id in session_ids}
+    for session_id, user_id in db.session.execute(query):
+        found.setdefault(session_id, set()).add(user_id)
+    return found
+
+
+def has_apologies(session_id, user_id):
+    """Whether the person has apologies (sent or marked) for the session."""
+    return user_id in apologies_by_session([session_id], [user_id])[session_id]

@@ -8,6 +8,7 @@ meantime is not overwritten: the save reports them as a conflict.
 
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import Text, and_, delete, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
@@ -26,6 +27,16 @@ from course.modules.attendance.records import marks_by_key
 from course.timeutil import utcnow
 
 MARK_TABLE = AttendanceMark.__table__
+
+
+def register_opens_at(course_session):
+    """When trainers can start taking the register: COURSE_REGISTER_OPENS_BEFORE the start."""
+    return course_session.starts_at - current_app.config["COURSE_REGISTER_OPENS_BEFORE"]
+
+
+def register_is_open(course_session, now=None):
+    """The register is open from its opening time on, and for corrections at any time after."""
+    return not course_session.cancelled and (now or utcnow()) >= register_opens_at(course_session)
 
 
 @dataclass(frozen=True)

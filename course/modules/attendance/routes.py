@@ -5,17 +5,29 @@ from flask_login import current_user
 
 from course import audit
 from course.extensions import db
-from course.modules.accounts.models import Role
+from course.modules.accounts.models import Role, slugify
 from course.modules.attendance import compliance, exports
 from course.modules.attendance.catch_ups import waiting_for_approval
 from course.modules.attendance.forms import RegisterForm
-from course.modules.attendance.models import AttendanceStatus, reason_label, status_label
+from course.modules.attendance.models import (
+    ApologyReason,
+    AttendanceStatus,
+    reason_label,
+    status_label,
+)
 from course.modules.attendance.records import attendees, marks_by_key
-from course.modules.attendance.register import register_history, save_register
+from course.modules.attendance.register import (
+    register_history,
+    register_is_open,
+    register_opens_at,
+    save_register,
+)
 from course.modules.attendance.services import ATTENDED_RULE
+from course.modules.presentations.queries import presenter_ids
 from course.modules.programme.services import cohort_sessions
 from course.permissions import current_cohort, get_course_session_or_404, role_required
-from course.timeutil import london_today
+from course.spreadsheets import table_response
+from course.timeutil import london_today, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
 
@@ -35,7 +47,9 @@ def index():
     if cohort is None:
         return render_template("attendance/no_cohort.html")
     sessions = cohort_sessions(cohort.id)
-    context = dict(cohort=cohort, sessions=sessions, rule=ATTENDED_RULE, today=london_today())
+    context = dict(
+        cohort=cohort, sessions=sessions, rule=ATTENDED_RULE, today=london_today(), now=utcnow()
+    )
     role = current_user.role_enum
     if role == Role.TRAINER:
         context.update(compliance.trainer_view(cohort, sessions))
@@ -62,7 +76,7 @@ def register(session_id):
     """Take or correct a session's register: one form for everyone."""
     course_session = get_course_session_or_404(session_id)
     people, by_id, marks = _register_parts(course_session)
-    is_open = course_session.has_started() and not course_session.cancelled
+    is_open = register_is_open(course_session)
     if request.method == "POST":
         form = RegisterForm()
     else:
@@ -95,6 +109,9 @@ def register(session_id):
             if p.id in marks and marks[p.id].status == AttendanceStatus.APOLOGIES
         ],
         marks=marks,
+        opens_at=register_opens_at(course_session),
+        reason_labels={reason.value: reason.label for reason in ApologyReason},
+        presenters=presenter_ids(course_session.id),
         history=register_history(course_session.id),
         rule=ATTENDED_RULE,
     )
@@ -120,28 +137,31 @@ def _flash_result(result):
         flash(f"{user.name} has now missed two sessions in a row.", "error")
 
 
-@bp.route("/<int:session_id>/register.csv")
+@bp.route("/<int:session_id>/register.csv", defaults={"format_": "csv"})
+@bp.route("/<int:session_id>/register.xlsx", defaults={"format_": "xlsx"})
 @role_required(Role.TRAINER)
-def export_register(session_id):
-    """One register as CSV; the export is audited."""
+def export_register(session_id, format_):
+    """One register as CSV or .xlsx; the export is audited."""
     course_session = get_course_session_or_404(session_id)
     people, _, marks = _register_parts(course_session)
     header, rows = exports.register_rows(course_session, people, marks)
-    audit.record("register_exported", course_session, people=len(people))
+    audit.record("register_exported", course_session, people=len(people), format=format_)
     db.session.commit()
-    return exports.csv_response(f"register-session-{course_session.number}.csv", header, rows)
+    of = slugify(current_cohort().name)  # the session's cohort: the file says which
+    return table_response(f"register-{of}-session-{course_session.number}", header, rows, format_)
 
 
-@bp.route("/matrix.csv")
+@bp.route("/matrix.csv", defaults={"format_": "csv"})
+@bp.route("/matrix.xlsx", defaults={"format_": "xlsx"})
 @role_required(Role.TRAINER)
-def export_matrix():
-    """The cohort matrix as CSV; the export is audited."""
+def export_matrix(format_):
+    """The cohort matrix as CSV or .xlsx; the export is audited."""
     cohort = current_cohort()
     if cohort is None:
         abort(404)
     sessions = cohort_sessions(cohort.id)
     view = compliance.trainer_view(cohort, sessions)
     header, rows = exports.matrix_rows(sessions, view["rows"], london_today())
-    audit.record("attendance_matrix_exported", cohort, people=len(view["rows"]))
+    audit.record("attendance_matrix_exported", cohort, people=len(view["rows"]), format=format_)
     db.session.commit()
-    return exports.csv_response("attendance-matrix.csv", header, rows)
+    return table_response(f"attendance-matrix-{slugify(cohort.name)}", header, rows, format_)

@@ -38,6 +38,12 @@ class SessionFacts:
     catch_up_submitted: bool = False
     catch_up_approved: bool = False
     catch_up_due: date | None = None  # for a missed session that was held
+    member: bool = True  # the person belonged to the cohort on the session's day
+
+    @property
+    def counts(self):
+        """The session counts for this person: not cancelled, and held while they were a member."""
+        return self.member and not self.cancelled
 
     @property
     def attended(self):
@@ -47,7 +53,7 @@ class SessionFacts:
     @property
     def missed(self):
         """A held session the person missed (Apologies or Absent): it needs a catch-up."""
-        return self.held and not self.cancelled and is_absence(self.status)
+        return self.held and self.counts and is_absence(self.status)
 
     def catch_up_state(self, today):
         """The catch-up's state for a missed session; None for any other session."""
@@ -86,15 +92,15 @@ def catch_up_due(session_day, marked_day, days, extended_to=None):
 
 
 def longest_absence_run(facts):
-    """The most sessions missed in a row.
+    """The most sessions missed in a row, at any time in the year.
 
-    Cancelled sessions are skipped; apologies already sent for a session to come count, so a
-    second absence in a row is flagged as soon as it is known. Unmarked and attended sessions
-    end a run.
+    Cancelled sessions, and sessions outside the person's membership, are skipped; apologies
+    already sent for a session to come count, so a second absence in a row is flagged as soon
+    as it is known. Unmarked and attended sessions end a run.
     """
     longest = current = 0
     for fact in facts:
-        if fact.cancelled:
+        if not fact.counts:
             continue
         current = current + 1 if is_absence(fact.status) else 0
         longest = max(longest, current)
@@ -102,13 +108,25 @@ def longest_absence_run(facts):
 
 
 def has_consecutive_absences(facts, run=CONSECUTIVE_ABSENCES):
-    """The flag: two (or more) absences in a row."""
-    return longest_absence_run(facts) >= run
+    """The flag: two (or more) absences in a row, and no session attended since.
+
+    Attending a session clears it, so the flag is never shown beside someone who came last time.
+    """
+    flagged, current = False, 0
+    for fact in facts:
+        if not fact.counts:
+            continue
+        current = current + 1 if is_absence(fact.status) else 0
+        if current >= run:
+            flagged = True
+        elif fact.attended:
+            flagged = False
+    return flagged
 
 
 def is_complete(facts):
     """Complete when every session (not cancelled) is held and attended or caught up."""
-    scheduled = [f for f in facts if not f.cancelled]
+    scheduled = [f for f in facts if f.counts]
     return bool(scheduled) and all(
         f.held and (f.attended or (f.missed and f.catch_up_approved)) for f in scheduled
     )
@@ -160,9 +178,9 @@ def person_record(facts, today):
     """The figures for one person from their sessions' facts."""
     states = {f.number: f.catch_up_state(today) for f in facts}
     return PersonRecord(
-        attended=sum(1 for f in facts if f.held and f.attended),
-        held=sum(1 for f in facts if f.held and not f.cancelled),
-        scheduled=sum(1 for f in facts if not f.cancelled),
+        attended=sum(1 for f in facts if f.held and f.counts and f.attended),
+        held=sum(1 for f in facts if f.held and f.counts),
+        scheduled=sum(1 for f in facts if f.counts),
         missed=sum(1 for f in facts if f.missed),
         caught_up=sum(1 for s in states.values() if s == CatchUpState.APPROVED),
         to_do=tuple(n for n, s in states.items() if s in NOT_SENT),

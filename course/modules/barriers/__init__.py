@@ -4,4 +4,4 @@ The blueprint is in routes.py; review.py (trainers) and senior.py (the overview 
 add their routes to it, so importing the package registers every route.
 """
 
-from course.modules.barriers import review, senior  # noqa: F401
+from course.modules.barriers import review, routes_year_on_year, senior  # noqa: F401

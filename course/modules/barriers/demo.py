@@ -163,7 +163,8 @@ def _raisings(demo):
     """(theme, person or None, session number) for every demo barrier."""
     raisings = []
     for theme, spread in SPREAD.items():
-        people = demo.rng.sample(demo.attendees, sum(n for _, n in spread))
+        # Team managers only: senior managers' own barriers are not counted in the figures.
+        people = demo.rng.sample(demo.managers, sum(n for _, n in spread))
         for number, count in spread:
             raisings += [(theme, people.pop(), number) for _ in range(count)]
         earlier = [person for t, person, _ in raisings if t == theme]

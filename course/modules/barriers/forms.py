@@ -10,11 +10,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from course.fields import chosen_id
 from course.modules.barriers.models import ResponseStatus
 from course.modules.barriers.themes import THEME_CHOICES
+from course.modules.presentations.anonymisation import OVERRIDE_REASONS
 
 NO_SESSION = 0
 TEXT_LIMIT = 4000
@@ -46,6 +48,11 @@ class RaiseBarrierForm(FlaskForm):
     quote_consent = BooleanField(
         "Senior managers may see an anonymous quotation of it", default=False
     )
+    override = RadioField(
+        "Raise it anyway because",
+        choices=OVERRIDE_REASONS,
+        validators=[Optional()],
+    )
 
 
 class ConsentForm(FlaskForm):
@@ -70,7 +77,7 @@ class MergeForm(FlaskForm):
 
     target_id = SelectField(
         "It says the same as",
-        coerce=int,
+        coerce=chosen_id,
         validators=[DataRequired("Choose the barrier it duplicates")],
     )
 
@@ -104,7 +111,9 @@ class LogAloudForm(FlaskForm):
         ],
     )
     session_id = SelectField(
-        "Session", coerce=int, validators=[DataRequired("Choose the session it was raised in")]
+        "Session",
+        coerce=chosen_id,
+        validators=[DataRequired("Choose the session it was raised in")],
     )
     excerpt = TextAreaField(
         "Excerpt for quotation",

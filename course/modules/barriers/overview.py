@@ -2,6 +2,12 @@
 
 A fixed number of queries whatever the number of barriers: the releases, the new people each
 release added to each theme, the same per theme and stage, and the quotations.
+
+Only barriers raised by people who cannot see the figures count in them: the senior managers
+raise barriers too, and anyone who knows some of a figure's people could subtract them (three
+senior managers turning "fewer than 5" into 5 learn that 2 others raised it). So barriers raised
+by a viewer of the overview (a senior manager; trainers and evaluators do not raise any) are
+left out of every figure and quotation, and each senior manager sees their own listed apart.
 """
 
 from collections import defaultdict
@@ -10,11 +16,20 @@ from flask import current_app
 from sqlalchemy import and_, false, func, or_, select
 
 from course.extensions import db
+from course.modules.accounts.models import Role, User
 from course.modules.barriers.models import Barrier, BarrierStatus, stage_of_period, voice_of
 from course.modules.barriers.suppression import suppressed_theme_counts
 from course.modules.barriers.themes import STAGES, THEME_VALUES, Theme
 
 QUOTES_PER_THEME = 5
+# Who can see the overview's figures; what they raise is never counted in them.
+OVERVIEW_ROLES = (Role.SENIOR_MANAGER, Role.EVALUATOR, Role.TRAINER)
+
+
+def counted_in_figures():
+    """SQL: the barrier was raised aloud (no name) or by someone who cannot see the figures."""
+    viewers = select(User.id).where(User.role.in_([role.value for role in OVERVIEW_ROLES]))
+    return or_(Barrier.raised_by_id.is_(None), Barrier.raised_by_id.not_in(viewers))
 
 
 def parse_filters(args):
@@ -40,7 +55,11 @@ def _released(cohort_id):
             voice_of().label("voice"),
             Barrier.released_at.label("released_at"),
         )
-        .where(Barrier.cohort_id == cohort_id, Barrier.released_at.is_not(None))
+        .where(
+            Barrier.cohort_id == cohort_id,
+            Barrier.released_at.is_not(None),
+            counted_in_figures(),
+        )
         .subquery()
     )
 
@@ -62,11 +81,15 @@ def _new_people(cohort_id, by_stage):
 
 
 def release_times(cohort_id):
-    """When each batch was released, oldest first."""
+    """When each batch with a counted barrier was released, oldest first."""
     return list(
         db.session.scalars(
             select(Barrier.released_at)
-            .where(Barrier.cohort_id == cohort_id, Barrier.released_at.is_not(None))
+            .where(
+                Barrier.cohort_id == cohort_id,
+                Barrier.released_at.is_not(None),
+                counted_in_figures(),
+            )
             .distinct()
             .order_by(Barrier.released_at)
         )
@@ -102,6 +125,7 @@ def quotations(cohort_id, overview, per_theme=QUOTES_PER_THEME):
             Barrier.quote_consent.is_(True),
             Barrier.excerpt.is_not(None),
             Barrier.excerpt != "",
+            counted_in_figures(),
             or_(*counted) if counted else false(),
         )
         .group_by(Barrier.theme, Barrier.excerpt)
@@ -122,3 +146,65 @@ def quotations(cohort_id, overview, per_theme=QUOTES_PER_THEME):
     ):
         quotes[Theme(theme)].append(excerpt)
     return quotes
+
+
+def own_uncounted_barriers(cohort_id, user):
+    """A viewer's own released barriers, which the figures leave out: (theme, released_at)."""
+    if user.role not in OVERVIEW_ROLES:
+        return []
+    return db.session.execute(
+        select(Barrier.theme, Barrier.released_at)
+        .where(
+            Barrier.cohort_id == cohort_id,
+            Barrier.raised_by_id == user.id,
+            Barrier.released_at.is_not(None),
+        )
+        .order_by(Barrier.released_at, Barrier.id)
+    ).all()
+
+
+def cohorts_overviews(cohort_ids, k=None):
+    """{cohort id: its overview of themes}, each cohort suppressed on its own, in two queries.
+
+    For the year-on-year view: the cohorts' barriers are disjoint and no figure across cohorts
+    is published, so no figure can be taken from a sum or another cohort's figure.
+    """
+    cohort_ids = list(cohort_ids)
+    released = (
+        select(
+            Barrier.cohort_id.label("cohort_id"),
+            Barrier.theme.label("theme"),
+            voice_of().label("voice"),
+            Barrier.released_at.label("released_at"),
+        )
+        .where(Barrier.cohort_id.in_(cohort_ids), Barrier.released_at.is_not(None))
+        .subquery()
+    )
+    releases = defaultdict(set)
+    for cohort_id, at in db.session.execute(
+        select(released.c.cohort_id, released.c.released_at).distinct()
+    ):
+        releases[cohort_id].add(at)
+    firsts = (
+        select(
+            released.c.cohort_id,
+            released.c.theme,
+            func.min(released.c.released_at).label("first"),
+        )
+        .group_by(released.c.cohort_id, released.c.theme, released.c.voice)
+        .subquery()
+    )
+    new_in_theme = defaultdict(dict)
+    for cohort_id, theme, first, count in db.session.execute(
+        select(firsts.c.cohort_id, firsts.c.theme, firsts.c.first, func.count()).group_by(
+            firsts.c.cohort_id, firsts.c.theme, firsts.c.first
+        )
+    ):
+        new_in_theme[cohort_id][(theme, first)] = count
+    k = k or k_anonymity()
+    return {
+        cohort_id: suppressed_theme_counts(
+            sorted(releases[cohort_id]), new_in_theme[cohort_id], {}, k
+        )
+        for cohort_id in cohort_ids
+    }

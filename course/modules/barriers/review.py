@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from course import audit
 from course.extensions import db
+from course.fields import with_placeholder
 from course.modules.accounts.models import Role
 from course.modules.barriers import services
 from course.modules.barriers.forms import (
@@ -21,7 +22,12 @@ from course.modules.barriers.forms import (
 )
 from course.modules.barriers.models import Barrier, BarrierStatus
 from course.modules.barriers.routes import bp
-from course.permissions import cohort_ids_for, current_cohort_or_404, role_required
+from course.permissions import (
+    cohort_ids_for,
+    current_cohort_or_404,
+    remember_cohort_id,
+    role_required,
+)
 from course.text import plain_excerpt
 
 PER_PAGE = 50
@@ -37,6 +43,7 @@ def get_cohort_barrier_or_404(barrier_id):
     )
     if barrier is None:
         abort(404)
+    remember_cohort_id(barrier.cohort_id)
     return barrier
 
 
@@ -122,7 +129,9 @@ def _merge_form(barrier):
         .order_by(Barrier.created_at.desc(), Barrier.id.desc())
         .limit(MERGE_CHOICES)
     )
-    form.target_id.choices = [(b.id, f"{b.id}: {plain_excerpt(b.text, 90)}") for b in candidates]
+    form.target_id.choices = with_placeholder(
+        "Choose a barrier", [(b.id, f"{b.id}: {plain_excerpt(b.text, 90)}") for b in candidates]
+    )
     return form
 
 
@@ -188,7 +197,9 @@ def log_aloud():
     cohort = current_cohort_or_404()
     form = LogAloudForm()
     sessions = services.started_sessions(cohort.id)
-    form.session_id.choices = session_choices(sessions, none_label=None)
+    form.session_id.choices = with_placeholder(
+        "Choose a session", session_choices(sessions, none_label=None)
+    )
     if request.method == "GET" and request.args.get("session", "").isdigit():
         form.session_id.data = int(request.args["session"])
     if form.validate_on_submit():

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from course import audit
 from course.extensions import db
 from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import Role
@@ -13,6 +14,7 @@ from course.modules.barriers.forms import ConsentForm, RaiseBarrierForm, session
 from course.modules.barriers.models import Barrier
 from course.modules.barriers.overview import k_anonymity
 from course.modules.barriers.themes import Theme
+from course.modules.presentations.anonymisation import warnings_for
 from course.permissions import cohort_ids_for, current_cohort_or_404, role_required
 from course.timeutil import london_today
 
@@ -75,7 +77,17 @@ def new():
     form.session_id.choices = session_choices(services.started_sessions(cohort.id))
     if request.method == "GET" and request.args.get("session", "").isdigit():
         form.session_id.data = int(request.args["session"])
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    findings = warnings_for(form.text.data) if valid else []
+    if valid and (not findings or form.override.data):
+        if findings:  # the writer went ahead with a reason: record which, never the text
+            audit.record(
+                "anonymisation_warning_overridden",
+                object_type="Barrier",
+                where="barrier_raised",
+                reason=form.override.data,
+                rules=",".join(sorted({f.rule for f in findings})),
+            )
         services.raise_barrier(
             current_user,
             cohort.id,
@@ -91,7 +103,7 @@ def new():
             "success",
         )
         return redirect(url_for("barriers.index"))
-    return render_template("barriers/new.html", form=form, themes=list(Theme))
+    return render_template("barriers/new.html", form=form, themes=list(Theme), findings=findings)
 
 
 @bp.route("/<int:barrier_id>")

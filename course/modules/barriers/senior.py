@@ -1,22 +1,30 @@
 """The senior view: suppressed figures, chart, quotations, CSV and print; and the responses."""
 
-import csv
-import io
-
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from course import audit
 from course.extensions import db
-from course.modules.accounts.models import Role
+from course.modules.accounts.models import Role, slugify
 from course.modules.barriers import charts, responses
 from course.modules.barriers.forms import ResponseForm
 from course.modules.barriers.models import BarrierResponse
-from course.modules.barriers.overview import cohort_overview, parse_filters, quotations
+from course.modules.barriers.overview import (
+    cohort_overview,
+    own_uncounted_barriers,
+    parse_filters,
+    quotations,
+)
 from course.modules.barriers.routes import bp
 from course.modules.barriers.themes import STAGES, Theme, stage_label
-from course.permissions import cohort_ids_for, current_cohort_or_404, role_required
+from course.permissions import (
+    cohort_ids_for,
+    current_cohort_or_404,
+    remember_cohort_id,
+    role_required,
+)
+from course.spreadsheets import table_response
 from course.timeutil import london_today, to_local
 
 VIEWER_ROLES = (Role.SENIOR_MANAGER, Role.EVALUATOR, Role.TRAINER)
@@ -41,6 +49,8 @@ def _overview_context(cohort):
         "ranking": charts.ranking_chart(overview),
         "history": charts.history_chart(overview) if overview.shows_history else None,
         "quotes": quotations(cohort.id, overview) if show_quotes else None,
+        "own": own_uncounted_barriers(cohort.id, current_user),
+        "theme_label": lambda value: Theme(value).label,
         "responses": entries,
         "overdue": sum(r.is_overdue(today) for r in entries),
         "today": today,
@@ -67,40 +77,36 @@ def overview_print():
     return render_template("barriers/print.html", **context)
 
 
-@bp.route("/overview.csv")
+@bp.route("/overview.csv", defaults={"format_": "csv"})
+@bp.route("/overview.xlsx", defaults={"format_": "xlsx"})
 @role_required(*VIEWER_ROLES)
-def overview_csv():
-    """The suppressed figures under the chosen filters, as CSV."""
+def overview_csv(format_):
+    """The suppressed figures under the chosen filters, as CSV or .xlsx."""
     cohort = current_cohort_or_404()
     stage, theme = parse_filters(request.args)
     overview = cohort_overview(cohort.id, stage=stage, theme=theme)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["measure", "theme", "stage", "after release", "people"])
+    header = ["measure", "theme", "stage", "after release", "people"]
     measures = {"total": "all sessions", "stage": "by stage", "history": "over time"}
-    for (measure, theme_value, stage_number, release), figure in overview.figures():
-        writer.writerow(
-            [
-                measures[measure],
-                Theme(theme_value).label,
-                stage_label(stage_number) if stage_number else "",
-                to_local(release).strftime("%Y-%m-%d %H:%M") if release else "",
-                figure.as_text(overview.k),
-            ]
-        )
+    rows = [
+        [
+            measures[measure],
+            Theme(theme_value).label,
+            stage_label(stage_number) if stage_number else "",
+            to_local(release) if release else None,
+            figure.as_text(overview.k),
+        ]
+        for (measure, theme_value, stage_number, release), figure in overview.figures()
+    ]
     audit.record(
         "barrier_overview_exported",
         cohort,
         stage=stage or "",
         theme=theme.value if theme else "",
+        format=format_,
     )
     db.session.commit()
-    name = f"barrier-figures-{london_today():%Y-%m-%d}.csv"
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    stem = f"barrier-figures-{slugify(cohort.name)}-{london_today():%Y-%m-%d}"
+    return table_response(stem, header, rows, format_)
 
 
 def get_response_or_404(response_id):
@@ -113,6 +119,7 @@ def get_response_or_404(response_id):
     )
     if entry is None:
         abort(404)
+    remember_cohort_id(entry.cohort_id)
     return entry
 
 
@@ -137,7 +144,7 @@ def new_response():
         )
         db.session.commit()
         flash("Response recorded. The people who raised this theme have been told.", "success")
-        return redirect(url_for("barriers.overview", _anchor="responses"))
+        return redirect(url_for("barriers.overview", flash_at="responses", _anchor="responses"))
     return render_template("barriers/response_form.html", form=form, entry=None)
 
 
@@ -160,5 +167,5 @@ def edit_response(response_id):
         )
         db.session.commit()
         flash("Response updated.", "success")
-        return redirect(url_for("barriers.overview", _anchor="responses"))
+        return redirect(url_for("barriers.overview", flash_at="responses", _anchor="responses"))
     return render_template("barriers/response_form.html", form=form, entry=entry)

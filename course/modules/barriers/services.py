@@ -225,3 +225,13 @@ def release_batch(cohort_id, barrier_ids):
             duplicates=duplicates,
         )
     return released + duplicates
+
+
+def waiting_counts_by_cohort(cohort_ids):
+    """{cohort id: barriers raised and not yet moderated}, in one query."""
+    rows = db.session.execute(
+        select(Barrier.cohort_id, func.count(Barrier.id))
+        .where(Barrier.cohort_id.in_(cohort_ids), Barrier.status == BarrierStatus.NEW)
+        .group_by(Barrier.cohort_id)
+    )
+    return dict(rows.all())

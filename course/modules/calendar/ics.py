@@ -96,19 +96,23 @@ def session_description(course_session, agenda, url):
     return "\n".join(lines).strip()
 
 
-def build_calendar(name, sessions, agendas, session_url, uid):
-    """A calendar of sessions; agendas maps session id to the person's Agenda."""
+def build_calendar(name, sessions, agendas, session_url, uid, subscription=True):
+    """A calendar of sessions; agendas maps session id to the person's Agenda.
+
+    No METHOD: this is a calendar to subscribe to or open, not an iTIP message (RFC 5546 would want
+    an ORGANIZER with METHOD:PUBLISH). Only a subscription carries hints on how often to refresh.
+    """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
     calendar.add("uid", uid)
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", LONDON.key)
-    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
+    if subscription:
+        calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     calendar.add_component(london_timezone())
     stamp = utcnow()
     for course_session in sessions:

@@ -7,6 +7,7 @@ from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import Role
 from course.modules.calendar import services
 from course.permissions import get_course_session_or_404, role_required
+from course.site_address import absolute_url
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 MEMBER_ROLES = (Role.PARTICIPANT, Role.SENIOR_MANAGER, Role.TRAINER, Role.EVALUATOR)
@@ -16,7 +17,7 @@ PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 def _session_url(course_session):
     """The session's page, as a full address for a calendar entry."""
-    return url_for("programme.detail", session_id=course_session.id, _external=True)
+    return absolute_url("programme.detail", session_id=course_session.id)
 
 
 def _ics_response(calendar, filename=None):
@@ -41,7 +42,7 @@ def index():
 def new_link():
     """Make a new feed address and show it, once; the old address stops working."""
     token = services.issue_feed_token(current_user)
-    feed_url = url_for("calendar.feed", token=token, _external=True)
+    feed_url = absolute_url("calendar.feed", token=token)
     page = render_template(
         "calendar/index.html",
         feed=services.live_feed(current_user),

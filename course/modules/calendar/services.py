@@ -97,7 +97,7 @@ def sessions_for_calendar(user):
     )
 
 
-def _calendar(user, sessions, session_url, name, uid):
+def _calendar(user, sessions, session_url, name, uid, subscription=True):
     """The person's calendar of these sessions, with their agenda for each."""
     by_pair = agendas([user.id], [s.id for s in sessions])
     return build_calendar(
@@ -106,6 +106,7 @@ def _calendar(user, sessions, session_url, name, uid):
         {s.id: by_pair[(user.id, s.id)] for s in sessions},
         session_url,
         uid=f"{uid}@{UID_DOMAIN}",
+        subscription=subscription,
     )
 
 
@@ -125,4 +126,5 @@ def session_calendar(user, course_session, session_url):
         session_url,
         course_session.label,
         f"calendar-{user.id}-session-{course_session.id}",
+        subscription=False,
     )

@@ -9,8 +9,9 @@ from flask import session
 from sqlalchemy import select
 
 from course.extensions import db
-from course.modules.accounts.models import UserSession, hash_token
+from course.modules.accounts.models import SessionEnd, UserSession, hash_token
 from course.modules.accounts.services import SESSION_KEY
+from course.modules.journal.forms import MAX_BODY_LENGTH
 from course.modules.journal.frameworks import FRAMEWORKS, compose_body, get_framework, split_body
 from course.modules.journal.models import JournalDraft, JournalEntry
 from course.modules.journal.services import AUTHOR_ROLES, EntryFields, normalise_tags
@@ -23,6 +24,16 @@ from course.timeutil import utcnow
 
 TITLE_LENGTH = 200
 TAGS_LENGTH = 500
+# A draft is on its way to an entry, so it may be as long as one and no longer.
+MAX_DRAFT_LENGTH = MAX_BODY_LENGTH
+DRAFT_TOO_LONG_MESSAGE = (
+    f"Not saved: the entry is over {MAX_DRAFT_LENGTH:,} characters. Shorten it or split it "
+    "into two entries; a copy is kept in this browser."
+)
+
+
+class DraftTooLong(ValueError):
+    """Text longer than any entry may be, refused as a draft."""
 
 
 def _int_or_none(value):
@@ -112,7 +123,10 @@ def keep_draft(user, fields, *, draft_id=None, entry=None, base_version=None, re
     """Store the text as the user's draft (updating their draft `draft_id` if it is theirs).
 
     The caller commits. A kept draft that is reopened and autosaved becomes an autosave again.
+    Text longer than an entry may be raises DraftTooLong.
     """
+    if len(fields.body) > MAX_DRAFT_LENGTH:
+        raise DraftTooLong(DRAFT_TOO_LONG_MESSAGE)
     draft = own_draft(user, draft_id)
     if draft is None or draft.entry_id != (entry.id if entry else None):
         draft = JournalDraft(user_id=user.id, entry_id=entry.id if entry else None)
@@ -135,16 +149,20 @@ def discard_draft(user, draft_id):
 
 
 def writer_of_ended_session():
-    """The author whose sign-in the cookie names, when that sign-in has ended; else None.
+    """The author whose sign-in the cookie names, when that sign-in has expired; else None.
 
     Used only to keep text that arrives after a sign-in expired: it is stored for that
-    person and shown to nobody until they sign in again.
+    person and shown to nobody until they sign in again. A sign-in ended on purpose (signing
+    out, a password change, deactivation) keeps nothing.
     """
     token = session.get(SESSION_KEY)
     if not token:
         return None
     record = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == hash_token(token))
+        select(UserSession).where(
+            UserSession.token_hash == hash_token(token),
+            UserSession.end_reason == SessionEnd.EXPIRED,
+        )
     )
     if record is None or not record.user.active or record.user.role not in AUTHOR_ROLES:
         return None

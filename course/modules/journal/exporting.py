@@ -1,7 +1,5 @@
 """My journal as a Markdown file, and a CPD record (the fields Social Work England asks for)."""
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +10,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from course.extensions import db
 from course.modules.journal.frameworks import section_text
 from course.modules.journal.models import JournalComment, JournalEntry
-from course.text import plain_excerpt
 from course.timeutil import format_date, to_local
 
 CPD_COLUMNS = (
@@ -122,25 +119,22 @@ def cpd_record(entry):
         activity=activity_type(entry),
         description=" ".join(about),
         day=to_local(day).date(),
-        learnt=plain_excerpt(learnt, LONG_TEXT),
-        impact=plain_excerpt(impact, LONG_TEXT),
+        learnt=plain_lines(learnt),
+        impact=plain_lines(impact),
         peer_reflection=bool(entry.course_session or entry.presentation or entry.comments),
     )
 
 
-def _cell(value):
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def cpd_table(records):
+    """The CPD record as a table: its header and one row per entry."""
+    rows = [
+        [r.activity, r.description, r.day, r.learnt, r.impact, r.peer_reflection] for r in records
+    ]
+    return list(CPD_COLUMNS), rows
 
 
-def cpd_csv(records):
-    """The CPD record as CSV text."""
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheets read "Schön" as UTF-8
-    writer = csv.writer(out)
-    writer.writerow(CPD_COLUMNS)
-    for r in records:
-        row = (r.activity, r.description, r.day.isoformat(), r.learnt, r.impact)
-        writer.writerow([_cell(v) for v in row] + ["Yes" if r.peer_reflection else "No"])
-    return out.getvalue()
+def plain_lines(source, limit=LONG_TEXT):
+    """Markdown as plain text with its line breaks and list dashes, cut at a word near `limit`."""
+    lines = [line.rstrip() for line in (source or "").strip().splitlines()]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,11 +1,19 @@
 """The journal's forms: the editor, sharing and feedback."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from course.modules.journal.frameworks import FRAMEWORK_CHOICES, SECTION_FIELDS
 from course.modules.journal.services import MAX_TAG_LENGTH, MAX_TAGS, normalise_tags
+from course.modules.presentations.anonymisation import OVERRIDE_REASONS
 from course.timeutil import london_today
 
 MAX_BODY_LENGTH = 100_000
@@ -65,11 +73,28 @@ class ShareForm(FlaskForm):
     """Share an entry with the cohort's trainers, optionally until a date."""
 
     until = DateField("Share until (optional)", validators=[Optional()])
+    override = RadioField(
+        "Share it anyway because",
+        choices=OVERRIDE_REASONS,
+        validators=[Optional()],
+    )
 
     def validate_until(self, field):
         """The last day of sharing cannot be in the past."""
         if field.data and field.data < london_today():
             raise ValidationError("The date must be today or later")
+
+
+REPLY_MAX = 2_000  # a reply, not another entry
+
+
+class ReplyForm(FlaskForm):
+    """The author's reply to the trainers' feedback."""
+
+    body = TextAreaField(
+        "Your reply",
+        validators=[DataRequired("Write your reply"), Length(max=REPLY_MAX)],
+    )
 
 
 class FeedbackForm(FlaskForm):

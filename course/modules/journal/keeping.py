@@ -1,14 +1,18 @@
 """Keep the editor's text when a save cannot be applied: never answer a writer by dropping it.
 
-A save or autosave can arrive after the sign-in ended (idle or absolute expiry), or carry the
+A save or autosave can arrive after the sign-in expired (idle or absolute expiry), or carry the
 form token of an earlier sign-in (the writer signed in again in another tab). The usual answer,
 a redirect to sign in or a "form expired" page, would lose an hour's writing. Instead the text
 is kept as a draft for the person whose sign-in it was, and after signing in they land on it.
+
+Only an expired sign-in qualifies: one ended by signing out, a password change or deactivation
+keeps nothing. And a post without this sign-in's token is taken only from the site's own pages
+(Sec-Fetch-Site or Origin): another origin, even of the same site, gets 403.
 """
 
 from functools import wraps
 
-from flask import current_app, flash, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
@@ -21,6 +25,7 @@ from course.modules.journal.drafts import (
     writer_of_ended_session,
 )
 from course.modules.journal.services import AUTHOR_ROLES
+from course.security import from_this_site
 
 SIGNED_OUT_MESSAGE = (
     "Your sign-in had ended, so your writing has been kept safely. "
@@ -86,6 +91,8 @@ def keeps_text(view):
             if wants_json():
                 return jsonify(kept=False, signed_out=True), 401
             return current_app.login_manager.unauthorized()
+        if not from_this_site():  # without the token, only the site's own pages are believed
+            abort(403)
         draft = _keep(writer, kwargs.get("entry_id"))
         return _answer(draft, signed_in)
 

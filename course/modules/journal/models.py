@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from course.crypto import EncryptedText
 from course.extensions import db
 from course.modules.journal.frameworks import FRAMEWORK_KEYS, get_framework
-from course.text import plain_excerpt
+from course.text import EXCERPT_SOURCE, plain_excerpt
 from course.timeutil import UTCDateTime, to_local, utcnow
 
 SECTION_HEADING = re.compile(r"^### .*$", re.MULTILINE)
@@ -96,7 +96,7 @@ class JournalEntry(db.Model):
     @property
     def excerpt(self):
         """A line of plain text from the body (without the prompts' headings), for lists."""
-        return plain_excerpt(SECTION_HEADING.sub("", self.body))
+        return plain_excerpt(SECTION_HEADING.sub("", self.body[:EXCERPT_SOURCE]))
 
     @property
     def shared_until(self):
@@ -167,7 +167,7 @@ class JournalDraft(db.Model):
     @property
     def excerpt(self):
         """A line of plain text from the body, for lists."""
-        return plain_excerpt(SECTION_HEADING.sub("", self.body), 100)
+        return plain_excerpt(SECTION_HEADING.sub("", self.body[:EXCERPT_SOURCE]), 100)
 
     @property
     def reason_label(self):
@@ -176,7 +176,7 @@ class JournalDraft(db.Model):
 
 
 class JournalComment(db.Model):
-    """A trainer's feedback on a shared entry; its author reads it."""
+    """A trainer's feedback on a shared entry, or its author's reply: a short thread."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(
@@ -185,6 +185,8 @@ class JournalComment(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the entry's author first saw a trainer's comment ("Feedback (1 new)" until then).
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author = relationship("User", lazy="raise")
 

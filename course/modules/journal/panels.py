@@ -15,21 +15,24 @@ from course.modules.journal.services import (
     entries_for_session,
     recent_entries,
 )
-from course.modules.journal.sharing import shared_with
+from course.modules.journal.sharing import entries_with_new_feedback, shared_with
 
 TRAINER_PANEL_SIZE = 5
 
 
 def _panel(template, **context):
     """A rendered (so escaped) template as markup for the page."""
-    return Markup(render_template(template, **context))  # noqa: S704 - Jinja has escaped it
+    return Markup(render_template(template, **context))  # noqa: S704 - Jinja escaped it  # nosec B704
 
 
 def home_panel(user, cohort, next_session):
     """My journal: writing waiting to be finished, and my latest entries; trainers: shared ones."""
     if user.role in AUTHOR_ROLES:
         return _panel(
-            "journal/_home_panel.html", drafts=drafts_of(user), entries=recent_entries(user)
+            "journal/_home_panel.html",
+            drafts=drafts_of(user),
+            entries=recent_entries(user),
+            new_feedback=entries_with_new_feedback(user),
         )
     if user.role == Role.TRAINER:
         shared = list(db.session.scalars(shared_with(user).limit(TRAINER_PANEL_SIZE)))

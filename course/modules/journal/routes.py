@@ -4,6 +4,8 @@ An entry's own pages (read, edit, export, drafts) use login_required, not role_r
 is not its author, whatever their role, gets 404 from the scoped getter, never 403.
 """
 
+from datetime import date
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
@@ -24,7 +26,7 @@ from course.modules.journal.editor import (
     start_values,
     switched_form,
 )
-from course.modules.journal.forms import FeedbackForm, ShareForm
+from course.modules.journal.forms import FeedbackForm, ReplyForm, ShareForm
 from course.modules.journal.frameworks import FRAMEWORKS
 from course.modules.journal.keeping import keeps_text
 from course.modules.journal.services import (
@@ -38,6 +40,7 @@ from course.modules.journal.services import (
     my_tags,
     update_entry,
 )
+from course.modules.journal.sharing import can_reply, mark_feedback_seen, new_feedback_counts
 from course.modules.journal.trash import (
     move_to_trash,
     purge_trash,
@@ -46,6 +49,7 @@ from course.modules.journal.trash import (
     trash_cutoff,
     trash_days,
 )
+from course.modules.presentations.anonymisation import warnings_for
 from course.modules.programme.services import cohort_sessions
 from course.modules.supervision.services import record_label
 from course.permissions import current_cohort, role_required
@@ -84,6 +88,7 @@ def index():
         sessions=cohort_sessions(cohort.id) if cohort else [],
         tags=my_tags(current_user),
         drafts=drafts_of(current_user),
+        new_feedback=new_feedback_counts(current_user, [e.id for e in page.items]),
     )
 
 
@@ -117,7 +122,13 @@ def entry(entry_id):
     """An entry: its author reads and manages it; a trainer reads it while it is shared."""
     entry = get_entry_for_reader_or_404(entry_id, current_user)
     is_author = entry.author_id == current_user.id
-    if not is_author:
+    new_ids = set()
+    if is_author:
+        new_ids = {c.id for c in entry.comments if c.author_id != entry.author_id and not c.read_at}
+        if new_ids:
+            mark_feedback_seen(entry)
+            db.session.commit()
+    else:
         audit.record("journal_entry_read", entry)
         db.session.commit()
     return render_template(
@@ -125,8 +136,13 @@ def entry(entry_id):
         entry=entry,
         body=render_markdown(entry.body),
         is_author=is_author,
-        share_form=ShareForm() if is_author else None,
+        new_ids=new_ids,
+        share_form=ShareForm(until=_date_arg("until")) if is_author else None,
+        share_findings=warnings_for(entry.title, entry.body)
+        if is_author and request.args.get("check_share") and not entry.is_shared()
+        else [],
         feedback_form=None if is_author else FeedbackForm(),
+        reply_form=ReplyForm() if is_author and can_reply(entry) else None,
         drafts=drafts_of(current_user, entry.id) if is_author else [],
         has_cohort=current_cohort() is not None,
         forget_copy=session.pop(SAVED_KEY, None) if is_author else None,
@@ -134,6 +150,14 @@ def entry(entry_id):
         if is_author and entry.supervision_record_id
         else None,
     )
+
+
+def _date_arg(name):
+    """A date from the query string (2026-03-01), or None."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])

@@ -6,9 +6,15 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.modules.journal.blueprint import bp
-from course.modules.journal.drafts import editor_data, fields_from_form, keep_draft, own_entry
+from course.modules.journal.drafts import (
+    DraftTooLong,
+    editor_data,
+    fields_from_form,
+    keep_draft,
+    own_entry,
+)
 from course.modules.journal.editor import build_form, clock, render_editor
-from course.modules.journal.keeping import keeps_text
+from course.modules.journal.keeping import keeps_text, wants_json
 from course.modules.journal.models import JournalDraft
 from course.modules.journal.services import AUTHOR_ROLES, get_entry_for_author_or_404
 from course.permissions import role_required
@@ -36,6 +42,16 @@ def _saved(draft, **extra):
         draft_url=url_for("journal.draft", draft_id=draft.id),
         **extra,
     )
+
+
+@bp.errorhandler(DraftTooLong)
+def draft_too_long(error):
+    """Text over an entry's limit is not stored: say so, and the editor keeps its copy."""
+    db.session.rollback()
+    if wants_json():
+        return jsonify(saved=False, kept=False, too_long=True, message=str(error)), 413
+    flash(str(error), "error")
+    return redirect(url_for("journal.index"))
 
 
 @bp.post("/new/draft")

@@ -7,8 +7,8 @@ from course import audit
 from course.extensions import db
 from course.modules.journal.blueprint import bp
 from course.modules.journal.exporting import (
-    cpd_csv,
     cpd_record,
+    cpd_table,
     entries_for_export,
     entry_markdown,
     file_name,
@@ -16,6 +16,7 @@ from course.modules.journal.exporting import (
 )
 from course.modules.journal.services import AUTHOR_ROLES, get_entry_for_author_or_404, my_entries
 from course.permissions import role_required
+from course.spreadsheets import table_response
 from course.text import render_markdown
 from course.timeutil import london_today
 
@@ -89,9 +90,9 @@ def cpd():
             "journal/export.html", entries=entries, chosen=chosen, error=error
         ), 400 if error else 200
     records = [cpd_record(entry) for entry in entries_for_export(current_user, chosen)]
-    if format_ == "csv":
-        _exported("CPD record", "csv")
-        name = f"cpd-record-{london_today().isoformat()}.csv"
-        return _download(cpd_csv(records), name, "text/csv")
+    if format_ in ("csv", "xlsx"):
+        _exported("CPD record", format_)
+        header, rows = cpd_table(records)
+        return table_response(f"cpd-record-{london_today().isoformat()}", header, rows, format_)
     _exported("CPD record", "printable page")
     return render_template("journal/cpd.html", records=records, today=london_today())

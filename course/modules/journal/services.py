@@ -10,6 +10,7 @@ from course.extensions import db
 from course.modules.accounts.models import CohortMember, Role
 from course.modules.journal.frameworks import FRAMEWORKS
 from course.modules.journal.models import JournalComment, JournalDraft, JournalEntry, JournalTag
+from course.permissions import remember_cohort_id
 from course.timeutil import utcnow
 
 AUTHOR_ROLES = (Role.PARTICIPANT, Role.SENIOR_MANAGER)
@@ -104,6 +105,8 @@ def get_entry_for_reader_or_404(entry_id, user):
     entry = db.session.scalar(statement)
     if entry is None:
         abort(404)
+    if user.role == Role.TRAINER and entry.cohort_id:
+        remember_cohort_id(entry.cohort_id)  # the page is of the entry's cohort
     return entry
 
 

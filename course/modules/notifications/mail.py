@@ -37,7 +37,7 @@ def compose(notification, user, config):
     sender = config["MAIL_FROM"]
     message = EmailMessage()
     message["From"] = formataddr((SITE_NAME, sender))
-    message["To"] = formataddr((_one_line(user.name), user.email))
+    message["To"] = formataddr((_one_line(user.name), notification.email_to or user.email))
     message["Subject"] = _one_line(notification.subject)
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
@@ -11,7 +11,7 @@ from course.timeutil import UTCDateTime, utcnow
 
 # Kinds this module queues itself; other modules name their own (e.g. "apologies_received").
 SESSION_REMINDER = "session_reminder"
-SET_PASSWORD = "set_password"  # noqa: S105 - a kind of message, not a password
+SET_PASSWORD = "set_password"  # noqa: S105 - a notification kind, not a password  # nosec B105
 
 
 class EmailStatus(StrEnum):
@@ -49,12 +49,16 @@ class Notification(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(300))
     # Messages that must go once only (a session reminder) carry a key the database keeps unique.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # Another address than the person's own: an email change is told to the old address.
+    email_to: Mapped[str | None] = mapped_column(String(254))
 
     user = relationship("User", lazy="raise")
 
     __table_args__ = (
         CheckConstraint(f"email_status IN {EMAIL_STATUS_VALUES!r}", name="email_status_known"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        # A person's unread messages, on every home page (a year of them per person nationally).
+        Index("ix_notification_user_read", "user_id", "read_at"),
     )
 
     @property

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from course.extensions import db
 from course.modules.accounts.forms import EmptyForm
+from course.modules.evaluation.reminders import queue_due_reminders
 from course.modules.notifications import services
 from course.modules.notifications.forms import PreferenceForm
 from course.modules.notifications.reminders import queue_reminders
@@ -72,6 +73,7 @@ def settings():
 def queue_reminders_command():
     """Queue the reminder for each session in the next few days (never twice per person)."""
     click.echo(f"Queued {queue_reminders()} session reminder(s).")
+    click.echo(f"Queued {queue_due_reminders()} questionnaire reminder(s).")
 
 
 @bp.cli.command("send-notifications")
@@ -81,6 +83,7 @@ def send_notifications_command(no_reminders, batch_size):
     """Queue due session reminders, then email every pending notification (run from cron)."""
     if not no_reminders:
         click.echo(f"Queued {queue_reminders()} session reminder(s).")
+        click.echo(f"Queued {queue_due_reminders()} questionnaire reminder(s).")
     result = send_pending(batch_size=batch_size)
     how = "by SMTP" if current_app.config.get("MAIL_SERVER") else "to the log (no MAIL_SERVER)"
     click.echo(

@@ -7,6 +7,7 @@ writing passes: "Child A", "Mother", "Session 3", "in March", "the primary schoo
 """
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -58,7 +59,9 @@ def _compile(pattern, flags=0):
     return re.compile(pattern, flags | re.VERBOSE)
 
 
-EMAIL = _compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# Linear: a local part starts only where a run of its characters starts, and no part gives
+# back what it took (possessive), so each character is looked at a bounded number of times.
+EMAIL = _compile(r"(?<![\w.+-])[\w.+-]++@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)++")
 SOCIAL_HANDLE = _compile(r"(?<![\w@.])@[A-Za-z0-9_]{2,30}\b")
 # Any two letters: people often type HMRC's own example prefix, QQ.
 NI_NUMBER = _compile(r"\b[A-Z]{2}\ ?\d{2}\ ?\d{2}\ ?\d{2}\ ?[A-D]\b", re.IGNORECASE)
@@ -74,7 +77,8 @@ WORDY_DATE = _compile(
                            | {DAY_NUMBER},?\s+\d{{4}}\b )"""
 )
 DOB_LABEL = _compile(
-    r"\b(?:dob|d\.o\.b\.?|date\ of\ birth)\s*[:\-]?\s*[\w/.-]*\d[\w/-]*", re.IGNORECASE
+    r"\b(?:dob|d\.o\.b\.?|date\ of\ birth)\s*+[:\-]?\s*+[\w/.-]{0,30}\d[\w/-]{0,30}",
+    re.IGNORECASE,
 )
 PHONE = _compile(
     r"""(?<![\d+])
@@ -87,14 +91,16 @@ NHS_NUMBER = _compile(r"(?<![\d+])\d{3}[\ -]?\d{3}[\ -]?\d{4}(?!\d)")
 CASE_REFERENCE = _compile(
     r"""\b(?:case|court|ref|reference|file|record|mosaic|lcs|ics|eclipse|liquid\s?logic|crn
           |client|person|police|crime|incident|log|claim|id)\b\.?
-        \s*(?:(?:number|no\.?|num|ref|reference|id|\#)\s*)?(?:(?:is|was|of)\s+)?[:\#]?\s*
-        ([A-Z0-9][A-Z0-9/-]{3,})""",
+        \s*+(?:(?:number|no\.?|num|ref|reference|id|\#)\s*+)?(?:(?:is|was|of)\s++)?[:\#]?\s*+
+        ([A-Z0-9][A-Z0-9/-]{3,}+)""",
     re.IGNORECASE,
 )
 COURT_NUMBER = _compile(r"\b[A-Z]{2}\d{2}[A-Z]\d{5}\b")
-# Letters and figures in three or more parts, like AB/1234/21 or CAD-4471-22.
+# Letters and figures in three or more parts, like AB/1234/21 or CAD-4471-22. Each part and
+# the look-ahead are bounded (no reference is longer), so each start costs a bounded amount.
 REFERENCE_LIKE = _compile(
-    r"\b(?=[A-Z0-9/-]*[A-Z])(?=[A-Z0-9/-]*\d{3})[A-Z0-9]+(?:[/-][A-Z0-9]+){2,}\b"
+    r"""\b(?=[A-Z0-9/-]{0,40}[A-Z])(?=[A-Z0-9/-]{0,40}\d{3})
+        [A-Z0-9]{1,20}(?:[/-][A-Z0-9]{1,20}){2,8}\b"""
 )
 LONG_NUMBER = _compile(r"(?<![\d.,£$€])\d{6,}(?!\d|[.,]\d|\s?%)")
 VEHICLE = _compile(r"\b[A-Z]{2}\d{2}\ ?[A-Z]{3}\b")
@@ -104,10 +110,17 @@ INFANT_AGE = _compile(
     re.IGNORECASE,
 )
 _PLACE_ALTERNATION = "|".join(re.escape(word) for word in sorted(PLACE_RULE, key=len, reverse=True))
-NAMED_PLACE = re.compile(rf"\b((?:[A-Z][A-Za-z'’-]*\.?\s+){{1,4}})({_PLACE_ALTERNATION})\b")
+# Up to four capitalised words (each bounded in length, so a start costs a bounded amount).
+NAMED_PLACE = re.compile(rf"\b((?:[A-Z][A-Za-z'’-]{{0,40}}\.?\s++){{1,4}})({_PLACE_ALTERNATION})\b")
 TITLES = "(?:" + "|".join(TITLE_WORDS) + ")"
-TITLED_NAME = _compile(rf"\b{TITLES}\.?\s+[A-Z][a-z'’-]+(?:-[A-Z][a-z]+)?")
+TITLED_NAME = _compile(rf"\b{TITLES}\.?\s++[A-Z][a-z'’-]+(?:-[A-Z][a-z]++)?")
 CAPITALISED_WORD = _compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+# "Child A Smith", "Mother Smith": a pseudonym followed by a capitalised word (one match each,
+# no nested repetition, so the time is linear in the text's length).
+PSEUDONYM_SURNAME = _compile(
+    r"""\b(?:(?:Child|Baby|Sibling|Young\ Person|YP)\ [A-Z]|Mother|Father|Stepfather|Stepmother)
+        \ ([A-Z][a-z]+(?:['’][A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)\b"""
+)
 
 SENSITIVE_ACRONYMS = _compile(r"\b(?:HIV|AIDS|ADHD|FGM)\b")
 SENSITIVE_TERMS = _compile(
@@ -199,6 +212,13 @@ def _first_names(text):
             yield "first_name", match.start(), match.end()
 
 
+def _pseudonym_surnames(text):
+    """A surname after a pseudonym: 'Child A Smith' (the pseudonym itself is fine)."""
+    for match in PSEUDONYM_SURNAME.finditer(text):
+        if not _generic(match.group(1)):
+            yield "pseudonym_surname", match.start(1), match.end(1)
+
+
 def _simple(rule, pattern):
     """A rule that is one regular expression."""
 
@@ -221,6 +241,7 @@ FINDERS = (
     _case_references,
     _simple("vehicle_registration", VEHICLE),
     _named_places,
+    _pseudonym_surnames,
     _titled_names,
     _first_names,
     _simple("infant_age", INFANT_AGE),
@@ -230,12 +251,29 @@ FINDERS = (
 
 
 def _allowed_spans(text):
-    """Where the text names a public case or an author, which the check leaves alone."""
-    spans = []
-    for phrase in ALLOWED_PHRASES:
-        for match in re.finditer(rf"\b{re.escape(phrase)}\b", text):
-            spans.append((match.start(), match.end()))
-    return spans
+    """Where the text names a public case or an author, which the check leaves alone.
+
+    As (starts, ends) of disjoint spans in order, so a finding is looked up by bisection.
+    """
+    spans = sorted(
+        (match.start(), match.end())
+        for phrase in ALLOWED_PHRASES
+        for match in re.finditer(rf"\b{re.escape(phrase)}\b", text)
+    )
+    merged = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [start for start, _ in merged], [end for _, end in merged]
+
+
+def _inside(allowed, start, end):
+    """Whether start..end lies within one allowed span."""
+    starts, ends = allowed
+    place = bisect_right(starts, start) - 1
+    return place >= 0 and end <= ends[place]
 
 
 def find_identifiers(text):
@@ -246,7 +284,7 @@ def find_identifiers(text):
     candidates = []
     for priority, finder in enumerate(FINDERS):
         for rule, start, end in finder(text):
-            if not any(a <= start and end <= b for a, b in allowed):
+            if not _inside(allowed, start, end):
                 candidates.append((start, -(end - start), priority, rule, end))
     findings, taken_until = [], -1
     for start, _length, _priority, rule, end in sorted(candidates):
@@ -290,3 +328,20 @@ def find_sensitive_terms(text):
             seen.add(key)
             terms.append(match.group(0))
     return terms
+
+
+# Where the check warns rather than refuses (a shared journal entry, a barrier), the writer may
+# go ahead, choosing one of these reasons; only the reason's key is recorded, never the text.
+OVERRIDE_REASONS = (
+    ("pseudonym", "It is a pseudonym or a made-up name"),
+    ("public", "It names a public case, an author or a book, not a family we work with"),
+    ("not_identifying", "It is not about a person or place that could be recognised"),
+)
+
+
+def warnings_for(*texts):
+    """The distinct findings across several free-text fields, checked together."""
+    findings = []
+    for text in texts:
+        findings.extend(distinct_findings(find_identifiers(text or "")))
+    return findings

@@ -70,6 +70,10 @@ RULES = {
         "Long number",
         "A long number may be a case, record or ID number. Remove it, or round it ('about 120').",
     ),
+    "pseudonym_surname": Rule(
+        "Surname next to a pseudonym",
+        "Use the pseudonym alone: 'Child A', not 'Child A Smith'; 'Mother', not 'Mother Smith'.",
+    ),
     "social_handle": Rule(
         "Social media handle", "Remove it. Say 'posts on social media' if it matters."
     ),
@@ -88,7 +92,7 @@ ALLOWED_PHRASES = (
 SCHOOL_WORDS = (
     "Primary School", "Secondary School", "Infant School", "Junior School", "High School",
     "Grammar School", "School", "Academy", "Nursery", "College", "Pre-school", "Preschool",
-    "Playgroup", "Sixth Form",
+    "Playgroup", "Sixth Form", "Primary", "Secondary", "Infants", "Juniors", "Infant", "Junior",
 )  # fmt: skip
 ADDRESS_WORDS = (
     "Road", "Rd", "Street", "Lane", "Avenue", "Close", "Drive", "Crescent", "Gardens", "Grove",

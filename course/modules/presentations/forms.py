@@ -2,7 +2,13 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 
 from course.modules.presentations.anonymisation import (
     distinct_findings,
@@ -17,6 +23,17 @@ BRIEF_MAX = 3000
 RULE_TEXT = dict(GROUND_RULES)
 
 
+class LengthThenStop(Length):
+    """Length that ends the field's validation when it fails: the anonymisation check is
+    never run on text already refused as too long."""
+
+    def __call__(self, form, field):
+        try:
+            super().__call__(form, field)
+        except ValidationError as error:
+            raise StopValidation(str(error)) from error
+
+
 class AnonymisedTextMixin:
     """Refuses a title or brief that holds likely identifiers, keeping each finding for display."""
 
@@ -28,7 +45,7 @@ class AnonymisedTextMixin:
             parts = "the part" if count == 1 else f"the {count} parts"
             raise ValidationError(
                 f"This could identify a child or family. Change {parts} marked below, "
-                "then send it again."
+                "then send it again. The check cannot catch everything: check the rest too."
             )
 
     def anonymisation_report(self):
@@ -60,14 +77,14 @@ class BriefForm(AnonymisedTextMixin, FlaskForm):
         "Title",
         validators=[
             DataRequired("Enter a short title"),
-            Length(max=120, message="Keep the title to 120 characters"),
+            LengthThenStop(max=120, message="Keep the title to 120 characters"),
         ],
     )
     brief = TextAreaField(
         "Brief",
         validators=[
             DataRequired("Write a short brief for the group"),
-            Length(max=BRIEF_MAX, message=f"Keep the brief to {BRIEF_MAX} characters"),
+            LengthThenStop(max=BRIEF_MAX, message=f"Keep the brief to {BRIEF_MAX} characters"),
         ],
     )
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from course.extensions import db
 from course.modules.accounts.models import ATTENDING_ROLES, CohortMember, Role, User
 from course.modules.attendance.models import ATTENDED, AttendanceMark
+from course.modules.attendance.records import apologies_by_session
 from course.modules.presentations.models import (
     HOLDS_SLOT,
     Presentation,
@@ -19,7 +20,7 @@ from course.modules.presentations.models import (
 from course.modules.presentations.services import reserve_order
 from course.modules.programme.models import CourseSession
 from course.modules.programme.services import cohort_sessions
-from course.permissions import cohort_ids_for
+from course.permissions import cohort_ids_for, remember_cohort_id
 from course.timeutil import utcnow
 
 REFLECTION_WINDOW = timedelta(days=21)  # how long the home page reminds people to reflect
@@ -51,6 +52,7 @@ def get_presentation_or_404(presentation_id, user):
     presentation = db.session.scalar(stmt)
     if presentation is None:
         abort(404)
+    remember_cohort_id(presentation.course_session.cohort_id)
     return presentation
 
 
@@ -81,6 +83,7 @@ class SessionRota:
     presenting: list = field(default_factory=list)
     reserves: list = field(default_factory=list)  # (presentation, is_repeat presenter)
     closed: list = field(default_factory=list)
+    away: set = field(default_factory=set)  # presenter ids who sent apologies for the session
 
     @property
     def free_slots(self):
@@ -102,10 +105,11 @@ class CohortRota:
     sessions: list
     not_presented: list
     booked: list  # confirmed for a later session, not presented yet
+    given: set = field(default_factory=set)  # ids of people who have given a presentation
 
 
 def cohort_rota(cohort_id):
-    """Every session with its presenters and reserves, and who has not presented: 3 queries."""
+    """Every session: presenters, reserves, apologies; who has not presented: 4 queries."""
     sessions = cohort_sessions(cohort_id)
     presentations = db.session.scalars(
         select(Presentation)
@@ -139,13 +143,16 @@ def cohort_rota(cohort_id):
             rota.reserves.append(presentation)
         else:
             rota.closed.append(presentation)
+    away = apologies_by_session(list(by_session))
     for rota in by_session.values():
+        rota.away = away.get(rota.course_session.id, set())
         ordered = reserve_order(rota.reserves, presented)
         rota.reserves = [(p, p.presenter_id in presented) for p in ordered]
     return CohortRota(
         sessions=list(by_session.values()),
         not_presented=[m for m in members if m.id not in presented],
         booked=[m for m in members if m.id in presented and m.id not in given],
+        given=given,
     )
 
 
@@ -161,6 +168,27 @@ def session_presentations(session_id):
         )
         .order_by(Presentation.slot, Presentation.position, Presentation.id)
     ).all()
+
+
+def away_from(session_id):
+    """The ids of people with apologies for the session, to flag them on the rota: 1 query."""
+    return apologies_by_session([session_id])[session_id]
+
+
+def presenter_ids(session_id):
+    """The ids of the people presenting at a session (confirmed or given), for the register."""
+    return set(
+        db.session.scalars(
+            select(Presentation.presenter_id).where(
+                Presentation.session_id == session_id, Presentation.status.in_(HOLDS_SLOT)
+            )
+        )
+    )
+
+
+def is_away(session_id, user_id):
+    """Whether this person has apologies for the session: 1 query."""
+    return user_id in apologies_by_session([session_id], [user_id])[session_id]
 
 
 def my_presentations(user, cohort_id):

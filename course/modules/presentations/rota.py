@@ -158,6 +158,7 @@ def run_sheet(session_id):
         ground_rules=[text for _, text in GROUND_RULES],
         roles=ROLES,
         role_forms=role_forms,
+        away=queries.away_from(course_session.id),
         now=utcnow(),
     )
 

@@ -130,6 +130,8 @@ def signup(session_id):
         closed=closed,
         report=form.anonymisation_report(),
         free_slots=max(course_session.presentation_slots - len(held), 0),
+        kept_for_first_timers=current_user.id in services.presented_ids(course_session.cohort_id)
+        and services.first_timers_remain(course_session.cohort_id),
         reserves=sum(p.status == PresentationStatus.RESERVE for p in presentations),
     )
 
@@ -195,6 +197,8 @@ def render_detail(presentation, reflection_form=None, follow_up_form=None):
         can_edit=is_presenter and _can_edit(presentation, now),
         can_withdraw=is_presenter and _can_withdraw(presentation, now),
         cutoff=services.withdrawal_cutoff(course_session),
+        presenter_away=(is_presenter or is_trainer)
+        and queries.is_away(course_session.id, presentation.presenter_id),
         cutoff_hours=current_app.config["COURSE_PRESENTATION_CUTOFF_HOURS"],
         retention_days=current_app.config["COURSE_BRIEF_RETENTION_DAYS"],
         empty_form=EmptyForm(),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from course.extensions import db
 from course.modules.accounts.models import ATTENDING_ROLES, CohortMember, User
+from course.modules.attendance.records import apologies_by_session, has_apologies
 from course.modules.notifications.services import notify
 from course.modules.presentations.ground_rules import GROUND_RULES_VERSION
 from course.modules.presentations.models import (
@@ -184,6 +185,11 @@ def sign_up(course_session, user, *, kind, title, brief, now=None):
         raise RotaError(problem)
     if has_live_sign_up(course_session.id, user.id):
         raise RotaError("You are already signed up to present at this session.")
+    if has_apologies(course_session.id, user.id):
+        raise RotaError(
+            "You have sent apologies for this session. Withdraw them first if you can come "
+            "and present after all."
+        )
     slot = free_slot(course_session)
     repeat = user.id in presented_ids(course_session.cohort_id)
     if slot is not None and repeat and first_timers_remain(course_session.cohort_id):
@@ -220,17 +226,20 @@ def promote_reserves(course_session, now=None):
 
     A repeat presenter is not promoted while anyone who has not presented remains: the slot stays
     open for a first-timer, and trainers can still confirm the repeat presenter themselves.
+    A reserve who has sent apologies for the session is never moved up to it.
     """
     now = now or utcnow()
     promoted = []
     if course_session.has_started(now) or course_session.cancelled:
         return promoted
+    away = apologies_by_session([course_session.id])[course_session.id]
     while (slot := free_slot(course_session)) is not None:
         presented = presented_ids(course_session.cohort_id)
         reserves = db.session.scalars(
             select(Presentation).where(
                 Presentation.session_id == course_session.id,
                 Presentation.status == Status.RESERVE,
+                Presentation.presenter_id.not_in(away),
             )
         ).all()
         if not reserves:

@@ -12,9 +12,13 @@ from sqlalchemy import select
 from course import audit
 from course.audit import AuditEvent
 from course.extensions import db
+from course.modules.accounts.authentication import (
+    password_attempt_succeeded,
+    reserve_password_attempt,
+)
 from course.modules.accounts.models import LoginAttempt, User
 from course.modules.accounts.passwords import hash_password, verify_password
-from course.modules.accounts.services import SignInRefused, is_throttled, normalise_email
+from course.modules.accounts.services import SignInRefused, normalise_email
 from course.modules.privacy.erasure import ERASED_DOMAIN
 from course.timeutil import utcnow
 
@@ -43,8 +47,7 @@ def leaver_for(email, password, now=None):
     now = now or utcnow()
     email = normalise_email(email)
     ip = request.remote_addr
-    if is_throttled(email, ip):
-        raise SignInRefused("Too many failed attempts. Try again later.", throttled=True)
+    reserved = reserve_password_attempt(email)  # the sign-in's counters; raises when paused
     days = current_app.config["COURSE_LEAVER_EXPORT_DAYS"]
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:  # take as long as for a real account
@@ -63,6 +66,7 @@ def leaver_for(email, password, now=None):
         audit.record("leaver_export_refused", object_type="User", email=email)
         db.session.commit()
         raise SignInRefused(REFUSED)
+    password_attempt_succeeded(reserved)
     return user
 
 

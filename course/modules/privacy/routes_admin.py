@@ -4,17 +4,17 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from course.extensions import db
+from course.modules.accounts import scope
 from course.modules.accounts.admin import bp
 from course.modules.accounts.forms import EmptyForm
-from course.modules.accounts.models import User
 from course.modules.privacy import services
 from course.modules.privacy.erasure import erase_person
 from course.modules.privacy.forms import ErasureForm
 
 
 def _person_or_404(user_id):
-    """Anyone but the administrator themselves."""
-    user = db.get_or_404(User, user_id)
+    """Anyone the administrator manages (their organisation's people) but themselves."""
+    user = scope.get_managed_user_or_404(user_id)
     if user.id == current_user.id:
         abort(404)
     return user

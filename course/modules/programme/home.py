@@ -4,36 +4,40 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from course.modules.accounts.models import Role
+from course.modules.attendance.register import register_opens_at
 from course.modules.programme import panels
+from course.modules.programme.my_cohorts import cohort_summaries
 from course.modules.programme.services import cohort_sessions, next_session
-from course.permissions import current_cohort
+from course.permissions import current_cohort, my_cohorts
+from course.timeutil import london_today, to_local, utcnow
 
 bp = Blueprint("home", __name__)
 
 NAV = {
     Role.PARTICIPANT: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
-        ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
-        ("journal.index", "My journal"), ("barriers.index", "Barriers"),
-        ("notifications.index", "Notifications"),
+        ("attendance.index", "Attendance"), ("presentations.index", "Presentation rota"),
+        ("journal.index", "My journal"), ("barriers.index", "My barriers"),
+        ("evaluation.index", "Questionnaires"), ("notifications.index", "Notifications"),
         ("supervision.index", "My supervision"),
     ],
     Role.SENIOR_MANAGER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
-        ("attendance.index", "Attendance"), ("presentations.index", "Presentations"),
+        ("attendance.index", "Attendance"), ("presentations.index", "Presentation rota"),
         ("journal.index", "My journal"), ("barriers.index", "My barriers"),
-        ("barriers.overview", "Barrier overview"), ("notifications.index", "Notifications"),
-        ("supervision.index", "My supervision"),
+        ("barriers.overview", "Barrier overview"), ("evaluation.index", "Questionnaires"),
+        ("notifications.index", "Notifications"), ("supervision.index", "My supervision"),
     ],
     Role.TRAINER: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
-        ("attendance.index", "Attendance"), ("presentations.index", "Rota"),
-        ("journal.shared", "Shared reflections"), ("barriers.review", "Barriers"),
-        ("notifications.index", "Notifications"),
+        ("attendance.index", "Attendance"), ("presentations.index", "Presentation rota"),
+        ("journal.shared", "Shared reflections"), ("barriers.review", "Barriers to review"),
+        ("evaluation.index", "Evaluation"), ("notifications.index", "Notifications"),
     ],
     Role.EVALUATOR: [
         ("home.index", "Home"), ("programme.index", "Programme"), ("readings.index", "Readings"),
-        ("attendance.index", "Attendance"), ("barriers.overview", "Barrier themes"),
+        ("attendance.index", "Attendance"), ("barriers.overview", "Barrier overview"),
+        ("evaluation.index", "Questionnaires"),
         ("supervision.figures", "Supervision figures"),
     ],
     Role.ADMIN: [
@@ -41,6 +45,10 @@ NAV = {
         ("admin.audit_log", "Audit log"),
     ],
 }  # fmt: skip
+# A site administrator also manages the organisations; an organisation's administrator sees
+# neither them nor the site-wide audit log.
+ADMIN_NAV = [*NAV[Role.ADMIN][:3], ("admin.organisations", "Organisations"), NAV[Role.ADMIN][3]]
+ORGANISATION_ADMIN_NAV = NAV[Role.ADMIN][:3]
 
 
 @bp.app_context_processor
@@ -50,6 +58,8 @@ def navigation():
     def nav_items():
         if not current_user.is_authenticated:
             return []
+        if current_user.role == Role.ADMIN:
+            return ADMIN_NAV if current_user.is_site_admin else ORGANISATION_ADMIN_NAV
         return NAV[current_user.role_enum]
 
     def current_nav_endpoint():
@@ -75,15 +85,27 @@ def index():
     if current_user.role == Role.ADMIN:
         return render_template("home/admin.html")
     cohort = current_cohort()
+    cohorts = my_cohorts(current_user)
     sessions = cohort_sessions(cohort.id) if cohort else []
     upcoming = next_session(sessions)
+    today = upcoming is not None and to_local(upcoming.starts_at).date() == london_today()
     return render_template(
         "home/index.html",
         cohort=cohort,
         next_one=upcoming,
+        is_today=today,
+        register_opens_at=register_opens_at(upcoming) if today else None,
+        now=utcnow(),
         sessions_done=sum(1 for s in sessions if s.ends_at and upcoming is not s and s.is_past()),
         sections=panels.home_sections(current_user, cohort, upcoming),
+        summaries=cohort_summaries(current_user, cohorts) if len(cohorts) > 1 else [],
     )
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers and tools that ask for /favicon.ico get the site's icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.route("/healthz")

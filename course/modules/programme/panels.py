@@ -8,6 +8,7 @@ number of queries whatever the cohort's size.
 from importlib import import_module
 
 PANEL_MODULES = (
+    "evaluation",
     "readings",
     "attendance",
     "presentations",

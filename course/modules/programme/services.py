@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from course.extensions import db
 from course.modules.programme.models import SESSION_COUNT, CourseSession
@@ -66,6 +66,22 @@ def cohort_sessions(cohort_id):
             .order_by(CourseSession.number)
         )
     )
+
+
+def held_session_counts(cohort_ids, now=None):
+    """{cohort id: how many of its sessions have been held (ended, not cancelled)}: one query."""
+    if not cohort_ids:
+        return {}
+    rows = db.session.execute(
+        select(CourseSession.cohort_id, func.count(CourseSession.id))
+        .where(
+            CourseSession.cohort_id.in_(cohort_ids),
+            CourseSession.ends_at <= (now or utcnow()),
+            CourseSession.cancelled.is_(False),
+        )
+        .group_by(CourseSession.cohort_id)
+    )
+    return dict(rows.tuples().all())
 
 
 def next_session(sessions, now=None):

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from course.extensions import db
 from course.modules.readings.models import ReadingProgress
 from course.modules.readings.services import (
@@ -24,7 +26,14 @@ def seed(demo):
     links = readings_for_sessions([s.id for s in sessions])
     past = [s for s in sessions if s.starts_at.date() < demo.today]
     upcoming = next((s for s in sessions if s.starts_at.date() >= demo.today), None)
-    read = set()
+    # Someone in an earlier demo cohort too has read some papers already.
+    read = set(
+        db.session.execute(
+            select(ReadingProgress.user_id, ReadingProgress.reading_id).where(
+                ReadingProgress.user_id.in_([p.id for p in demo.attendees])
+            )
+        ).tuples()
+    )
     for person in demo.attendees:
         habit = demo.rng.choice(READER_HABITS)
         for number, course_session in enumerate(past, start=1):

@@ -21,6 +21,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from course.fields import chosen_id
+
 KIND_CHOICES = [("required", "Required"), ("optional", "Optional")]
 
 
@@ -73,7 +75,9 @@ class ReadForm(FlaskForm):
 class AddToSessionForm(FlaskForm):
     """Put a reading on a session's list."""
 
-    reading = SelectField("Reading", coerce=int, validators=[DataRequired("Choose a reading")])
+    reading = SelectField(
+        "Reading", coerce=chosen_id, validators=[DataRequired("Choose a reading")]
+    )
     kind = RadioField(
         "Required or optional",
         choices=KIND_CHOICES,

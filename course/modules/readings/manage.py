@@ -1,10 +1,12 @@
 """Trainers: adding and editing readings, attaching files, and each session's reading list."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from course import audit
 from course.extensions import db
+from course.fields import with_placeholder
 from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import Cohort, Role
 from course.modules.readings import lists
@@ -18,11 +20,39 @@ from course.modules.readings.forms import (
 )
 from course.modules.readings.models import MAX_FILE_SIZE, Reading, SessionReading
 from course.modules.readings.routes import bp
-from course.modules.readings.services import attach_to_cohort, readings_for_sessions
+from course.modules.readings.services import (
+    attach_to_cohort,
+    may_change_reading,
+    readings_for_sessions,
+)
 from course.permissions import get_course_session_or_404, role_required
 from course.text import render_markdown
 
 TEXT_FIELDS = ("title", "authors", "year", "publication", "link", "verify_note", "guide")
+USED_ELSEWHERE = (
+    "This reading is also on the reading lists of cohorts you do not train, so a change would "
+    "reach them too: it cannot be changed here. Add a new reading for your cohorts instead."
+)
+
+
+class ReadingUsedElsewhere(Exception):
+    """A change to a reading that other trainers' cohorts use."""
+
+
+def get_reading_to_change_or_404(reading_id):
+    """A reading the signed-in trainer may change; ReadingUsedElsewhere if others use it."""
+    reading = db.get_or_404(Reading, reading_id)
+    if not may_change_reading(current_user, reading.id):
+        raise ReadingUsedElsewhere(reading.id)
+    return reading
+
+
+@bp.errorhandler(ReadingUsedElsewhere)
+def reading_used_elsewhere(error):
+    """Say why nothing changed, on the reading's page."""
+    db.session.rollback()
+    flash(USED_ELSEWHERE, "error")
+    return redirect(url_for("readings.detail", reading_id=error.args[0]))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -48,7 +78,7 @@ def new():
 @role_required(Role.TRAINER)
 def edit(reading_id):
     """Edit a reading's citation and guide; attach or remove its file."""
-    reading = db.get_or_404(Reading, reading_id)
+    reading = get_reading_to_change_or_404(reading_id)
     form = ReadingForm(obj=reading)
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
@@ -90,7 +120,7 @@ def _copy(form, reading):
 @role_required(Role.TRAINER)
 def attach_file(reading_id):
     """Attach a PDF or Word file (up to 20 MB), its type read from its content."""
-    reading = db.get_or_404(Reading, reading_id)
+    reading = get_reading_to_change_or_404(reading_id)
     file_form = FileForm()
     if file_form.validate_on_submit():
         upload = file_form.file.data
@@ -121,7 +151,7 @@ def attach_file(reading_id):
 @role_required(Role.TRAINER)
 def remove_file(reading_id):
     """Remove the reading's file."""
-    reading = db.get_or_404(Reading, reading_id)
+    reading = get_reading_to_change_or_404(reading_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     reading.file_data = reading.file_size = reading.file_type = reading.file_name = None
@@ -139,7 +169,7 @@ def session_list(session_id):
     links = readings_for_sessions([course_session.id])[course_session.id]
     form = AddToSessionForm()
     on_list = {link.reading_id for link in links}
-    form.reading.choices = [(0, "Choose a reading")] + [
+    readings = [
         (r.id, f"{r.authors} ({r.year or 'n.d.'}) {r.title}"[:160])
         for r in db.session.scalars(
             select(Reading)
@@ -148,6 +178,7 @@ def session_list(session_id):
         )
         if r.id not in on_list
     ]
+    form.reading.choices = with_placeholder("Choose a reading", readings)
     if form.validate_on_submit():
         link = lists.add(course_session, form.reading.data, form.kind.data == "required")
         audit.record(

@@ -1,7 +1,8 @@
 """The course library, a reading's page, "I have read this" and file downloads."""
 
 import io
-from urllib.parse import urlsplit
+from functools import lru_cache
+from urllib.parse import urlencode, urlsplit
 
 import click
 from flask import (
@@ -81,8 +82,13 @@ def index():
     )
 
 
+@lru_cache(maxsize=512)
 def guide_excerpt(guide, length=220):
-    """The start of a guide's text for the library, without its headings."""
+    """The start of a guide's text for the library, without its headings.
+
+    Kept per worker: rendering every guide's markdown on each view of the library was 70% of
+    the page's time (tests/bench/README.md), and a guide is course content, not personal.
+    """
     lines = [line for line in guide.splitlines() if not line.lstrip().startswith("#")]
     return plain_excerpt("\n".join(lines), length)
 
@@ -142,6 +148,7 @@ def detail(reading_id):
         is_read=attending
         and reading.id in services.read_reading_ids(current_user.id, [reading.id]),
         can_download=reading.has_file and bool(listings),
+        can_change=services.may_change_reading(current_user, reading.id),
         journal_link=_journal_link(reading) if attending else None,
     )
 
@@ -166,8 +173,17 @@ def mark_read(reading_id):
     else:
         flash(f"Marked “{reading.title}” as not read.", "success")
     return redirect(
-        _local_path(form.next.data) or url_for("readings.detail", reading_id=reading.id)
+        _landing(_local_path(form.next.data)) or url_for("readings.detail", reading_id=reading.id)
     )
+
+
+def _landing(target):
+    """A target with an anchor gets ?flash_at=<anchor>, so the message shows where they land."""
+    if not target or "#" not in target:
+        return target
+    path, anchor = target.split("#", 1)
+    joiner = "&" if "?" in path else "?"
+    return f"{path}{joiner}{urlencode({'flash_at': anchor})}#{anchor}"
 
 
 def _local_path(target):

@@ -237,3 +237,43 @@ def attendee_count(cohort_id):
     return db.session.scalar(
         select(func.count()).select_from(attendee_ids_query(cohort_id).subquery())
     )
+
+
+def may_change_reading(user, reading_id):
+    """Whether the user may change a reading: a trainer, and no cohort they do not train lists it.
+
+    A reading's citation, guide and file are shared by every cohort whose lists use it, so a
+    change made for one cohort would reach the others: only trainers of all of them may make it.
+    A reading on no list is the library's, for any trainer to prepare.
+    """
+    if user.role != "trainer":
+        return False
+    elsewhere = (
+        select(SessionReading.id)
+        .join(CourseSession, CourseSession.id == SessionReading.session_id)
+        .where(
+            SessionReading.reading_id == reading_id,
+            CourseSession.cohort_id.not_in(
+                select(CohortMember.cohort_id).where(CohortMember.user_id == user.id)
+            ),
+        )
+        .limit(1)
+    )
+    return db.session.scalar(elsewhere) is None
+
+
+def copy_reading_lists(session_map):
+    """Give new sessions the reading lists of old ones: {old session id: new session id}."""
+    rows = db.session.scalars(
+        select(SessionReading).where(SessionReading.session_id.in_(list(session_map)))
+    ).all()
+    db.session.add_all(
+        SessionReading(
+            session_id=session_map[row.session_id],
+            reading_id=row.reading_id,
+            required=row.required,
+            position=row.position,
+        )
+        for row in rows
+    )
+    db.session.flush()

@@ -4,24 +4,13 @@ CSV cells are quoted, and a cell (or a part of it after a ; , or tab) that start
 gets a leading apostrophe, so a spreadsheet shows it as text instead of running it as a formula.
 """
 
-import csv
-import io
-import re
-
 from sqlalchemy import select
 
+from course.csv_export import csv_text
 from course.extensions import db
 from course.modules.supervision.models import CYCLE_PARTS, FUNCTIONS, SupervisionRecord
 from course.modules.supervision.services import with_details
 from course.timeutil import format_date
-
-FORMULA_START = re.compile(r"(^|[;,\t\r\n])(\s*)([=+\-@])")
-
-
-def safe_cell(value):
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return FORMULA_START.sub(r"\1\2'\3", text)
 
 
 def records_for_export(manager):
@@ -94,10 +83,8 @@ CSV_HEADINGS = [
 
 
 def log_csv(records):
-    """The log as CSV (UTF-8 with a byte-order mark, so Excel opens it cleanly)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
-    writer.writerow(CSV_HEADINGS)
+    """The log as CSV, written safely by course/csv_export.py (quoted, no formulas, a BOM)."""
+    rows = []
     for r in records:
         row = [
             r.held_on.isoformat(),
@@ -114,8 +101,8 @@ def log_csv(records):
             r.clarity_prompts,
             "yes" if r.saved_anyway else "no",
         ]
-        writer.writerow([safe_cell(cell) for cell in row])
-    return "\ufeff" + buffer.getvalue()
+        rows.append(row)
+    return csv_text(CSV_HEADINGS, rows)
 
 
 def log_markdown(manager_name, records, today):

@@ -5,7 +5,9 @@
 (function () {
   "use strict";
   var INTERVAL_MS = 3000;
-  var PREFIX = "journal-copy:";
+  // Copies belong to one sign-in (site.js removes any other sign-in's): "journal-copy:<owner>:<key>".
+  var OWNER = document.body.getAttribute("data-copy-owner");
+  var PREFIX = "journal-copy:" + OWNER + ":";
 
   function readCopy(key) {
     try { return JSON.parse(window.localStorage.getItem(PREFIX + key) || "null"); } catch (e) { return null; }
@@ -18,6 +20,8 @@
   Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
+
+  if (!OWNER) { return; }  // nobody signed in: no copy is kept or offered
 
   // The entry was saved: the browser copy kept while submitting is no longer needed.
   Array.prototype.forEach.call(document.querySelectorAll("[data-journal-forget]"), function (el) {
@@ -153,7 +157,10 @@
     }).then(function (result) {
       if (result.response.ok) { saved(result.data); return; }
       remember(result.data);
-      if (result.data.kept) {
+      if (result.data.too_long) {
+        keepCopy();
+        say(result.data.message, "error");
+      } else if (result.data.kept) {
         failing = true;
         keepCopy();
         say("Not saved to your journal: " + result.data.message, "error");

@@ -1,0 +1,123 @@
+"""The demo cohort's questionnaires: an answered (paired) baseline, the mid-programme one
+answered and released, feedback on the past sessions, and the end one waiting."""
+
+from datetime import datetime, time, timedelta
+
+from course.modules.evaluation import answering, services
+from course.modules.evaluation.models import Anonymity, Audience, ItemKind, Kind, Status
+from course.timeutil import to_utc
+
+WRITTEN = (
+    "Time to think about one case properly, with people who understand the work.",
+    "Hearing how other managers hold anxiety in their teams.",
+    "The readings gave me words for things I already did without thinking.",
+    "More time on our own supervision, less on the theory.",
+    "Practising a supervision conversation and getting feedback on it.",
+    "Knowing senior managers hear what gets in the way.",
+)
+LETTERS = "ABCDEFGHIJKLMNOPRSTW"
+
+
+def _code(rng):
+    """A self-generated code as the answer form would normalise it."""
+    return f"{rng.choice(LETTERS)}{rng.randint(1, 12):02d}{rng.choice(LETTERS)}{rng.randint(0, 9)}"
+
+
+def _at(day, hour=9):
+    return to_utc(datetime.combine(day, time(hour)))
+
+
+def _values(demo, items, lift, code=None):
+    """Plausible answers: ratings around 3, raised by `lift`."""
+    rng = demo.rng
+    values = {}
+    for item in items:
+        if item.kind == ItemKind.LIKERT:
+            values[item.id] = max(1, min(5, round(rng.gauss(3.0 + lift, 0.9))))
+        elif item.kind == ItemKind.SINGLE:
+            values[item.id] = rng.randint(1, len(item.choices))
+        elif item.kind == ItemKind.MULTIPLE:
+            values[item.id] = sorted(rng.sample(range(1, len(item.choices) + 1), 2))
+        elif item.kind == ItemKind.NUMBER:
+            values[item.id] = rng.randint(2, 10)
+        elif rng.random() < 0.6:
+            values[item.id] = rng.choice(WRITTEN)
+    values["code"] = code
+    return values
+
+
+def _answer(demo, questionnaire, people, lift, codes=None):
+    """Each person answers, as through the site."""
+    items = services.items_of(questionnaire.id)
+    k = services.k_anonymity()
+    for person in people:
+        code = codes.get(person.id) if codes else None
+        answering.submit(
+            questionnaire,
+            items,
+            _values(demo, items, lift, code),
+            answering.Respondent(user_id=person.id),
+            pair_scope=questionnaire.cohort_id,
+            k=k,
+            loading=True,
+        )
+    answering.scatter(questionnaire.id)
+
+
+def _questionnaire(demo, kind, opens, closes, **fields):
+    return services.create_questionnaire(
+        demo.cohort.id, kind=kind, title=fields.pop("title", None), opens_at=opens,
+        closes_at=closes, audience=fields.pop("audience", Audience.PARTICIPANTS.value),
+        anonymity=fields.pop("anonymity", Anonymity.ANONYMOUS.value), **fields,
+    )  # fmt: skip
+
+
+def seed(demo):
+    """Add the questionnaires and their answers."""
+    sessions = demo.sessions
+    rng = demo.rng
+    codes = {m.id: _code(rng) for m in demo.managers + demo.seniors}
+    first = sessions[0].starts_at
+    baseline = _questionnaire(
+        demo, Kind.BASELINE, first - timedelta(days=21), first - timedelta(hours=1),
+        anonymity=Anonymity.PAIRED.value,
+    )  # fmt: skip
+    baseline.status = Status.OPEN.value
+    _answer(demo, baseline, demo.managers[:32], 0.0, codes)
+    services.close_questionnaire(baseline)
+    services.release_results(baseline)
+
+    mid_opens = sessions[5].ends_at
+    mid = _questionnaire(
+        demo, Kind.MID, mid_opens, mid_opens + timedelta(days=14),
+        anonymity=Anonymity.PAIRED.value, audience=Audience.BOTH.value,
+    )  # fmt: skip
+    mid.status = Status.OPEN.value
+    # A few people give a different code (forgotten or mistyped), so not everyone pairs.
+    mid_codes = {pid: (c if n % 6 else "Z12Z9") for n, (pid, c) in enumerate(codes.items())}
+    _answer(demo, mid, demo.managers[1:30], 0.6, mid_codes)
+    _answer(demo, mid, demo.seniors, 0.3, codes)
+    services.close_questionnaire(mid)
+    services.release_results(mid)
+
+    for course_session in sessions[:6]:
+        if course_session.ends_at > to_utc(datetime.combine(demo.today, time())):
+            continue
+        feedback = _questionnaire(
+            demo, Kind.SESSION_FEEDBACK, course_session.ends_at,
+            course_session.ends_at + timedelta(days=7),
+            title=f"Feedback: {course_session.label}", session_id=course_session.id,
+        )  # fmt: skip
+        feedback.status = Status.OPEN.value
+        _answer(demo, feedback, rng.sample(demo.managers, rng.randint(18, 30)), 0.9)
+        services.close_questionnaire(feedback)
+        if course_session.number < 6:
+            services.release_results(feedback)
+
+    end_opens = _at(demo.today - timedelta(days=2))
+    end = _questionnaire(
+        demo, Kind.END, end_opens, _at(demo.today + timedelta(days=12), 17),
+        anonymity=Anonymity.PAIRED.value, remind_days_before=3,
+        title="At the end of the programme (open early for the demo)",
+    )  # fmt: skip
+    end.status = Status.OPEN.value

@@ -245,11 +245,8 @@ def test_raising_changing_and_withdrawing_leave_no_trace_of_the_raiser_anywhere(
             "/barriers/new",
             data={"csrf_token": form_token(mine, "/barriers/new"), "theme": "time", "text": text},
         )
-        with app.app_context():  # the text is encrypted at rest: find it by its raiser, newest
-            newest = select(Barrier).where(Barrier.raised_by_id == raiser.id)
-            barrier = db.session.scalar(newest.order_by(Barrier.id.desc()).limit(1))
-            assert barrier.text == text
-            return barrier.id
+        with app.app_context():  # the newest barrier (its text is stored encrypted)
+            return db.session.scalar(select(Barrier.id).order_by(Barrier.id.desc()).limit(1))
 
     kept, withdrawn, duplicate = (raise_one(f"Barrier {n} by me") for n in "ABC")
     consent = form_token(mine, f"/barriers/{kept}")

@@ -191,16 +191,6 @@ def test_deactivating_a_person_ends_their_sign_ins_on_the_server(app, make_user,
         admin.post(path, data={"csrf_token": token})
     else:
         path = f"/admin/users/{person.id}/edit"
-<<<<<<< HEAD
-        data = {
-            "name": person.name,
-            "email": person.email,
-            "role": "participant",
-            "team": "",
-            "organisation_id": "0",
-        }
-        admin.post(path, data={**data, "csrf_token": form_token(admin, path)})
-=======
         page = admin.get(path).get_data(as_text=True)
         data = {"name": person.name, "email": person.email, "role": "participant", "team": ""}
         for select_name in re.findall(r'<select[^>]*name="(\w+)"', page):  # keep each choice
@@ -212,7 +202,6 @@ def test_deactivating_a_person_ends_their_sign_ins_on_the_server(app, make_user,
             data.setdefault(select_name, chosen.group(1) if chosen else "")
         response = admin.post(path, data={**data, "csrf_token": form_token(admin, path)})
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
->>>>>>> main
     with app.app_context():
         records = db.session.scalars(select(UserSession).where(UserSession.user_id == person.id))
         assert [r.ended_at is not None for r in records] == [True, True]

@@ -147,7 +147,7 @@ class SessionEnd(StrEnum):
 
     EXPIRED = "expired"  # idle or too old: the person did not choose to leave
     SIGNED_OUT = "signed_out"
-    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason, not a password
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105  # nosec B105 - a reason, not a password
     DEACTIVATED = "deactivated"
 
 

@@ -116,7 +116,11 @@ def copy_questionnaires(source_cohort_id, cohort_id, sessions, shift):
     moved = {old.id: new.starts_at - old.starts_at for old, new in sessions.items()}
     sources = db.session.scalars(
         select(Questionnaire)
-        .where(Questionnaire.cohort_id == source_cohort_id)
+        .where(
+            Questionnaire.cohort_id == source_cohort_id,
+            # A supervisee round is made afresh when a manager first asks for a link in it.
+            Questionnaire.audience != Audience.SUPERVISEES.value,
+        )
         .options(selectinload(Questionnaire.items))
         .order_by(Questionnaire.opens_at, Questionnaire.id)
     ).all()

@@ -1,8 +1,8 @@
 """the supervisee survey's team links and flood counter; the impact report's retention figures
 and release; a response's team link; the supervisees as a questionnaire audience
 
-Revision ID: 0012_supervisee
-Revises: 0011_signin
+Revision ID: 0013_supervisee
+Revises: 0012_meet2
 Create Date: 2026-11-30 00:10:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0012_supervisee"
-down_revision = "0011_signin"
+revision = "0013_supervisee"
+down_revision = "0012_meet2"
 branch_labels = None
 depends_on = None
 

@@ -30,6 +30,12 @@ DEFAULTS = dict(
     COURSE_LOGIN_FIRST_PAUSE=timedelta(minutes=1),
     COURSE_LOGIN_LONGEST_PAUSE=timedelta(hours=1),
     COURSE_LOGIN_FORGET_AFTER=timedelta(hours=24),
+    # A second factor at sign-in (accounts/second_factor.py): the roles that must use one (a
+    # list, or comma-separated; empty: nobody must), whether participants may, and how long the
+    # half-signed-in state between the password and the code lasts.
+    COURSE_MFA_REQUIRED_ROLES=["trainer", "senior_manager", "evaluator", "admin"],
+    COURSE_MFA_PARTICIPANTS_MAY=True,
+    COURSE_MFA_PENDING_LIFETIME=timedelta(minutes=5),
     COURSE_SET_PASSWORD_LINK_LIFETIME=timedelta(days=7),
     COURSE_DEMO_PASSWORD="reflective-practice-demo",  # noqa: S106 - the documented demo password  # nosec B106
     COURSE_K_ANONYMITY=5,

@@ -1,4 +1,5 @@
-"""Commands: flask --app course init | seed-demo | create-user | import-users."""
+"""Commands: flask --app course init | seed-demo | create-user | import-users |
+reset-second-factor."""
 
 import click
 from flask import current_app
@@ -21,7 +22,32 @@ def print_demo_accounts(password):
     click.echo("  ... manager01@example.org to manager36@example.org are participants")
     click.echo("  admin2@example.org, senior4@example.org, manager37 to manager56: Northfield")
     click.echo("  manager57 to manager76: Demo Borough's archived cohort of last year")
-    click.echo(f"  Password: {password}\n")
+    click.echo(f"  Password: {password}")
+    keys = demo_authenticator_keys()
+    if keys:
+        click.echo(
+            "\nStaff sign in with a second factor. Add a key to an authenticator app (or compute"
+        )
+        click.echo("a code: python -c \"import pyotp; print(pyotp.TOTP('KEY').now())\"):")
+        for email, key in keys:
+            click.echo(f"  {email:<28} {key}")
+    click.echo("")
+
+
+def demo_authenticator_keys():
+    """[(email, authenticator key)] of the demo staff, in the order they were listed."""
+    from course.demo import demo_accounts
+    from course.modules.accounts.models import SecondFactor
+
+    emails = [email for email, _name, role, _team in demo_accounts() if role != Role.PARTICIPANT]
+    found = dict(
+        db.session.execute(
+            select(User.email, SecondFactor.totp_secret)
+            .join(SecondFactor, SecondFactor.user_id == User.id)
+            .where(User.email.in_(emails), SecondFactor.confirmed_at.is_not(None))
+        ).all()
+    )
+    return [(email, found[email]) for email in emails if email in found]
 
 
 @click.command("init")
@@ -84,6 +110,25 @@ def seed_demo_command(password):
     print_demo_accounts(password)
 
 
+@click.command("reset-second-factor")
+@with_appcontext
+@click.argument("email")
+def reset_second_factor_command(email):
+    """Remove a person's second factor (for the last administrator, who cannot be reset on the
+    site): they set up a new one when they next sign in."""
+    from course import audit
+    from course.modules.accounts import notices, second_factor
+
+    user = db.session.scalar(select(User).where(User.email == services.normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"No account has the email address {email}.")
+    second_factor.reset(user)
+    notices.tell_second_factor_reset(user)
+    audit.record("second_factor_reset", user, reason="reset with the command line")
+    db.session.commit()
+    click.echo(f"The second factor of {user.email} is reset: they set up a new one at sign-in.")
+
+
 @click.command("create-user")
 @with_appcontext
 @click.option("--email", required=True)
@@ -123,5 +168,11 @@ def import_users_command(csv_file):
 
 def init_app(app):
     """Register the commands."""
-    for command in (init_command, seed_demo_command, create_user_command, import_users_command):
+    for command in (
+        init_command,
+        seed_demo_command,
+        create_user_command,
+        import_users_command,
+        reset_second_factor_command,
+    ):
         app.cli.add_command(command)

@@ -8,6 +8,7 @@ from importlib import import_module
 from sqlalchemy import select
 
 from course.extensions import db
+from course.modules.accounts import second_factor
 from course.modules.accounts.models import Cohort, CohortMember, Organisation, Role, User
 from course.modules.accounts.passwords import hash_password
 from course.modules.programme.services import (
@@ -205,6 +206,11 @@ def seed_demo(password, today=None):
         admin=users[f"admin2@{DEMO_DOMAIN}"],
         modules=OTHER_COHORT_SEEDS,
     )
+    # Staff sign in with a second factor: each gets an authenticator key, printed with the
+    # accounts; the participants have none.
+    for user in users.values():
+        if user.role != Role.PARTICIPANT:
+            second_factor.give_demo_key(user)
     db.session.commit()
     return demo
 

@@ -6,6 +6,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import pyotp
 import pytest
 from sqlalchemy import create_engine, event, text
 
@@ -91,6 +92,9 @@ def app(tmp_path, postgres_url):
             "COURSE_ARGON2_TIME_COST": 1,
             "COURSE_ARGON2_MEMORY_COST": 64,
             "SERVER_NAME": "localhost",
+            # Nobody must use a second factor here, so the suite's fixtures sign staff in with
+            # a password alone; tests/test_second_factor.py turns the real default back on.
+            "COURSE_MFA_REQUIRED_ROLES": [],
         }
     )
     if not postgres_url:
@@ -223,18 +227,58 @@ class Auth:
         assert match, f"no CSRF token on {path}"
         return match.group(1)
 
-    def login(self, user_or_email, password=PASSWORD):
-        """Sign in; returns the response."""
+    def login(self, user_or_email, password=PASSWORD, second_step=True):
+        """Sign in; returns the response.
+
+        For someone with an authenticator app (the demo staff) the second step is done for
+        real, with a code computed from their stored key, unless second_step is False.
+        """
         email = getattr(user_or_email, "email", user_or_email)
         token = self.csrf_token("/login")
-        return self.client.post(
+        response = self.client.post(
             "/login", data={"email": email, "password": password, "csrf_token": token}
         )
+        asked = response.status_code == 302 and response.location.endswith("/login/code")
+        if second_step and asked:
+            response = self.enter_code(current_code(self.client.application, email))
+        return response
+
+    def enter_code(self, code):
+        """Send a code to the second step of signing in; returns the response."""
+        token = self.csrf_token("/login/code")
+        return self.client.post("/login/code", data={"code": code, "csrf_token": token})
 
     def logout(self):
         """Sign out with the real form."""
         token = self.csrf_token("/account/")
         return self.client.post("/logout", data={"csrf_token": token})
+
+
+def current_code(app, email):
+    """A code the person's authenticator app would show now and the site has not yet used.
+
+    The clock ticks slowly in a test, so signing in twice within one 30-second step would reuse
+    a code (refused): the helper takes the next step's code (within the drift allowed), and if
+    that is used too, forgets the last step used, as if time had moved on.
+    """
+    from course.modules.accounts import second_factor
+    from course.modules.accounts.models import SecondFactor, User
+
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        factor = second_factor.factor_of(user)
+        step = second_factor.current_step()
+        if factor.last_step is not None and factor.last_step >= step:
+            if factor.last_step == step:
+                step += 1
+            else:
+                db.session.execute(
+                    db.update(SecondFactor)
+                    .where(SecondFactor.id == factor.id)
+                    .values(last_step=step - 1)
+                )
+                db.session.commit()
+        return pyotp.TOTP(factor.totp_secret).at(step * second_factor.STEP_SECONDS)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, delete, select, text, update
 
+from tests.browser import journey
 from tests.browser.journey import PASSWORD, SCREENSHOTS, unchecked_pages, watch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -222,7 +223,8 @@ def server(tmp_path_factory):
     }
     try:
         _run_flask(env, "db", "upgrade")
-        _run_flask(env, "seed-demo", "--password", PASSWORD)
+        seeded = _run_flask(env, "seed-demo", "--password", PASSWORD)
+        journey.DEMO_KEYS.update(re.findall(r"^\s+(\S+@\S+)\s+([A-Z2-7]{32})\s*$", seeded, re.M))
         log = folder / "server.log"
         command = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--workers", "2"]
         command += ["--no-control-socket", "--error-logfile", "-", "wsgi:app"]

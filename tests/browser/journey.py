@@ -6,6 +6,7 @@ the browser logged no error (a script error, or a style or script refused by the
 """
 
 import re
+import time
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urldefrag
 
+import pyotp
 import pytest
 
 PASSWORD = "browser journeys passphrase"  # the demo accounts' password in the journeys
@@ -259,12 +261,54 @@ def tab_to(page, target, max_presses=60, backwards=False):
     pytest.fail(f"Tab never reached {target} on {page.url}; focus went to: {passed}")
 
 
+# The demo staff's authenticator keys, read from seed-demo's output by the server fixture.
+DEMO_KEYS = {}
+_LAST_STEP = {}  # the last time step whose code a journey sent, per account
+
+
+def totp_code(email, key=None):
+    """A code the account's authenticator app shows now and no journey has sent yet.
+
+    A code works once, so a second sign-in within the same 30 seconds takes the next step's
+    code (the site allows one step of drift), or waits for a fresh one.
+    """
+    key = key or DEMO_KEYS[email]
+    step = int(time.time() // 30)
+    last = _LAST_STEP.get(email)
+    if last is not None and last >= step:
+        step = last + 1
+        if step > int(time.time() // 30) + 1:
+            time.sleep(30 - time.time() % 30 + 0.5)
+            step = int(time.time() // 30)
+    _LAST_STEP[email] = step
+    return pyotp.TOTP(key).at(step * 30)
+
+
+def _second_step(page, email, keyboard=False):
+    """If the site asks for a code, enter one from the account's authenticator key."""
+    page.wait_for_url(lambda url: not url.rstrip("/").endswith("/login"))
+    if "/login/code" not in page.url:
+        return
+    check_page(page)
+    code = totp_code(email)
+    if keyboard:
+        tab_to(page, page.get_by_label("Code"))
+        page.keyboard.type(code)
+        tab_to(page, page.get_by_role("button", name="Continue"))
+        page.keyboard.press("Enter")
+    else:
+        page.get_by_label("Code").fill(code)
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
 def sign_in(page, email, password=PASSWORD):
-    """Sign in through the form with the mouse; lands on (and checks) the next page."""
+    """Sign in through the form with the mouse (and a code, for staff); lands on the next page."""
     visit(page, "/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    _second_step(page, email)
     page.wait_for_url(lambda url: "/login" not in url)
     check_page(page)
 
@@ -278,6 +322,7 @@ def sign_in_with_keyboard(page, email, password=PASSWORD):
     page.keyboard.type(password)
     tab_to(page, page.get_by_role("button", name="Sign in"))
     page.keyboard.press("Enter")
+    _second_step(page, email, keyboard=True)
     page.wait_for_url(lambda url: "/login" not in url)
     check_page(page)
 

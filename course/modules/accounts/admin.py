@@ -10,12 +10,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from course import audit
 from course.extensions import db
-from course.modules.accounts import importing, notices, scope, services
+from course.modules.accounts import importing, notices, scope, second_factor, services
 from course.modules.accounts.forms import EmptyForm, ImportConfirmForm, ImportForm, UserForm
 from course.modules.accounts.models import Cohort, CohortMember, Role, SessionEnd, User
 from course.permissions import role_required
@@ -142,6 +143,7 @@ def edit_user(user_id):
         user=user,
         memberships=scope.visible_memberships(user),
         empty=EmptyForm(),
+        has_second_factor=second_factor.has_second_factor(user),
     )
 
 
@@ -155,6 +157,34 @@ def deactivate_user(user_id):
     db.session.commit()
     flash(f"{user.name} is deactivated and signed out everywhere.", "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/second-factor/reset")
+def reset_second_factor(user_id):
+    """Remove a person's second factor (a lost phone): they set up a new one at next sign-in.
+
+    Never one's own: another administrator, or the command line, must do that.
+    """
+    user = scope.get_managed_user_or_404(user_id)
+    if user.id == current_user.id:
+        audit.record("second_factor_reset_refused", user, reason="own second factor")
+        db.session.commit()
+        flash(
+            "You cannot reset your own second factor. Ask another administrator, or whoever "
+            "runs the server (flask --app course reset-second-factor EMAIL).",
+            "error",
+        )
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    second_factor.reset(user)
+    notices.tell_second_factor_reset(user)
+    audit.record("second_factor_reset", user, reason="reset by an administrator")
+    db.session.commit()
+    flash(
+        f"{user.name}'s second factor is reset; they have been told, and will set up a new one "
+        "when they next sign in.",
+        "success",
+    )
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/set-password-link")

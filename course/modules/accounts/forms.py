@@ -125,3 +125,15 @@ class ImportConfirmForm(FlaskForm):
     """Confirm an import that passed its preview; the CSV travels back in the form."""
 
     csv_text = HiddenField(validators=[DataRequired()])
+
+
+class CodeForm(FlaskForm):
+    """A code from an authenticator app, or a recovery code."""
+
+    code = StringField(
+        "Code",
+        validators=[
+            DataRequired("Enter the code from your authenticator app"),
+            Length(max=40, message="Enter the 6-digit code, or a recovery code"),
+        ],
+    )

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -19,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course.crypto import EncryptedText
 from course.extensions import db
 from course.timeutil import UTCDateTime, utcnow
 
@@ -274,3 +276,28 @@ class CohortMember(db.Model):
         # "my cohorts", on every page: answered from the index alone
         Index("ix_cohort_member_user_cohort", "user_id", "cohort_id"),
     )
+
+
+class SecondFactor(db.Model):
+    """A person's authenticator app (TOTP, RFC 6238); see accounts/second_factor.py.
+
+    The key is encrypted at rest. Until `confirmed_at` it is only being set up and does not
+    count. `last_step` is the time step of the last code accepted, so no code works twice.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    totp_secret: Mapped[str] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code, stored as a keyed digest; used once, then spent."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -82,3 +82,18 @@ def announce_new_trainers(cohort_id, trainers):
             link="/journal/",
             essential=True,
         )
+
+
+def tell_second_factor_reset(user):
+    """Tell the person (and email them) that their second factor was removed by someone else."""
+    notify(
+        user,
+        ACCOUNT_CHANGED,
+        "Your second factor for signing in has been reset",
+        body=(
+            f"On {format_datetime(utcnow())} the second factor of your account (your "
+            "authenticator app and recovery codes) was removed. The next time you sign in, "
+            f"you will set up a new one. {IF_NOT_YOU}"
+        ),
+        essential=True,
+    )

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_login import current_user, login_required
 
 from course.extensions import db, login_manager
-from course.modules.accounts import services
+from course.modules.accounts import second_factor, services
 from course.modules.accounts.authentication import SignInRefused, authenticate
 from course.modules.accounts.devices import remember_device
 from course.modules.accounts.forms import ChangePasswordForm, LoginForm, NewPasswordForm
@@ -53,15 +53,27 @@ def login():
         except SignInRefused as error:
             refused = error
         else:
-            services.start_session(user)
-            response = redirect(_safe_next(form.next.data) or url_for("home.index"))
-            if g.pop("clear_site_storage", False):  # someone else signed in here before
-                response.headers["Clear-Site-Data"] = '"storage"'
-            return remember_device(response, user.email)
+            next_address = _safe_next(form.next.data)
+            if second_factor.has_second_factor(user):  # half signed in until the code
+                db.session.commit()
+                second_factor.begin_pending(user, next_address)
+                return redirect(url_for("accounts.login_code"))
+            return finish_sign_in(user, next_address)
     response = render_template("accounts/login.html", form=form, refused=refused)
     if refused and refused.throttled:
         return response, 429, {"Retry-After": str(refused.wait_minutes * 60)}
     return response
+
+
+def finish_sign_in(user, next_address, second_factor_done=False):
+    """Start the session (after the password, and the second factor if any) and go on."""
+    services.start_session(user)
+    if second_factor_done:
+        session[second_factor.DONE_KEY] = True
+    response = redirect(next_address or url_for("home.index"))
+    if g.pop("clear_site_storage", False):  # someone else signed in here before
+        response.headers["Clear-Site-Data"] = '"storage"'
+    return remember_device(response, user.email)
 
 
 @bp.post("/logout")
@@ -111,5 +123,9 @@ def change_password():
 @bp.route("/account/")
 @login_required
 def account():
-    """My account: details and links."""
-    return render_template("accounts/account.html")
+    """My account: details, signing in (second factor, recent sign-ins) and links."""
+    from course.modules.accounts.routes_second_factor import account_context
+
+    return render_template(
+        "accounts/account.html", **account_context(current_user._get_current_object())
+    )

@@ -273,13 +273,13 @@ def totp_code(email, key=None):
     code (the site allows one step of drift), or waits for a fresh one.
     """
     key = key or DEMO_KEYS[email]
-    step = int(time.time() // 30)
     last = _LAST_STEP.get(email)
-    if last is not None and last >= step:
-        step = last + 1
-        if step > int(time.time() // 30) + 1:
-            time.sleep(30 - time.time() % 30 + 0.5)
-            step = int(time.time() // 30)
+    while True:
+        now = int(time.time() // 30)
+        step = now if last is None or last < now else last + 1
+        if step <= now + 1:
+            break
+        time.sleep(30 - time.time() % 30 + 0.5)
     _LAST_STEP[email] = step
     return pyotp.TOTP(key).at(step * 30)
 

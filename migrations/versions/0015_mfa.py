@@ -1,7 +1,7 @@
 """second factor at sign-in: an authenticator app per person, one-time recovery codes
 
-Revision ID: 0014_mfa
-Revises: 0013_supervisee
+Revision ID: 0015_mfa
+Revises: 0014_checkin
 Create Date: 2026-11-30 00:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0014_mfa"
-down_revision = "0013_supervisee"
+revision = "0015_mfa"
+down_revision = "0014_checkin"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,9 @@
 """The moments CI runs the date-sensitive tests at, one a line, in UK time (see .ci/run).
 
-The clock changes, New Year's Eve and a leap day are fixed; the day before a demo session and the
-morning of one are worked out from the demo cohort's dates as seed-demo lays them out when it runs
-on that day (its session 7 is the Tuesday on or after the day it is loaded).
+The clock changes, New Year's Eve and a leap day are fixed; the day before a demo session, the
+morning of one and its afternoon are worked out from the demo cohort's dates as seed-demo lays
+them out when it runs on that day (its session 7 is the Tuesday on or after the day it is loaded,
+or after it once that day's session has begun).
 """
 
 from datetime import datetime, timedelta
@@ -25,7 +26,8 @@ def demo_sessions(today):
 
 
 def demo_moments(start):
-    """(the day before a demo session at noon, the morning of one at 08:30) from `start` on."""
+    """The day before a demo session at noon, the morning of one at 08:30 and its afternoon at
+    15:00 (seed-demo then lays the demo out from the next day), from `start` on."""
     day_before = morning = None
     for offset in range(60):
         day = start + timedelta(days=offset)
@@ -34,7 +36,7 @@ def demo_moments(start):
             day_before = f"{day.isoformat()}T12:00"
         if morning is None and day in sessions:
             morning = f"{day.isoformat()}T08:30"
-    return [day_before, morning]
+    return [day_before, morning, morning.replace("T08:30", "T15:00")]
 
 
 def moments(start=None):

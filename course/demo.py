@@ -2,7 +2,7 @@
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from importlib import import_module
 
 from sqlalchemy import select
@@ -10,8 +10,13 @@ from sqlalchemy import select
 from course.extensions import db
 from course.modules.accounts.models import Cohort, CohortMember, Organisation, Role, User
 from course.modules.accounts.passwords import hash_password
-from course.modules.programme.services import add_months, create_programme
-from course.timeutil import london_today, utcnow
+from course.modules.programme.services import (
+    DEFAULT_START,
+    SESSION_WEEKDAY,
+    add_months,
+    create_programme,
+)
+from course.timeutil import london_today, to_utc, utcnow
 
 DEMO_DOMAIN = "example.org"
 TEAMS = [
@@ -127,6 +132,18 @@ def demo_first_session(today):
     return first + (today - add_months(first, 6))
 
 
+def demo_layout_day(today):
+    """The day the demo is laid out from: today, or tomorrow once today's session has begun.
+
+    Seeded on a session day after 9:30am, the seventh session would already be under way; the
+    demo then lays out from tomorrow, so that session 7 is still the next one to come.
+    """
+    started = to_utc(datetime.combine(today, DEFAULT_START)) <= utcnow()
+    if today == london_today() and today.weekday() == SESSION_WEEKDAY and started:
+        return today + timedelta(days=1)
+    return today
+
+
 def seed_demo(password, today=None):
     """Create the demo cohort about half-way through its year; returns its Demo.
 
@@ -156,7 +173,7 @@ def seed_demo(password, today=None):
 
     staff = people("trainer1", "trainer2", "evaluator")
     # Six sessions before today and five to come: the programme is under way.
-    first = demo_first_session(today)
+    first = demo_first_session(demo_layout_day(today))
     demo = _seed_cohort(
         f"Demo Borough {first.year}-{str(first.year + 1)[-2:]}",
         organisations[DEMO_ORGANISATION],

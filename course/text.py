@@ -4,7 +4,9 @@ cmark-gfm (through cmarkgfm) parses in time linear in the text, without recursio
 person can store renders in bounded time (tests/bench/bench_text.py measures it). Raw HTML in
 the text is left out (cmark's safe mode) so its own output is well formed; the nesting of that
 output is then flattened beyond MAX_DEPTH, because the sanitiser's HTML parser slows with the
-square of the depth; nh3 sanitises last.
+square of the depth; nh3 sanitises last. Bare addresses (https://..., www...) become links through
+cmark-gfm's autolink extension, also linear; nh3 keeps only http(s) and mailto links and gives
+every link rel="noopener noreferrer nofollow".
 """
 
 import html
@@ -37,9 +39,11 @@ DEEP_QUOTES = re.compile(rf"^((?:[ ]{{0,3}}>){{{MAX_DEPTH}}})(?:[ ]{{0,3}}>)++",
 
 
 def _cmark(source):
-    """CommonMark with GitHub's tables; raw HTML is left out."""
+    """CommonMark with GitHub's tables and bare addresses as links; raw HTML is left out."""
     return cmarkgfm.markdown_to_html_with_extensions(
-        DEEP_QUOTES.sub(r"\1", source), options=Options.CMARK_OPT_DEFAULT, extensions=["table"]
+        DEEP_QUOTES.sub(r"\1", source),
+        options=Options.CMARK_OPT_DEFAULT,
+        extensions=["table", "autolink"],
     )
 
 

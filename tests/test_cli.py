@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from course.demo import demo_first_session
@@ -10,7 +11,7 @@ from course.extensions import db
 from course.modules.accounts.models import Cohort, Role, User
 from course.modules.programme.models import CourseSession
 from course.modules.programme.services import monthly_dates
-from course.timeutil import london_today, to_local
+from course.timeutil import london_today, to_local, utcnow
 from tests.conftest import Auth
 
 DEMO_PASSWORD = "a demo passphrase for tests"
@@ -61,6 +62,25 @@ def test_the_demo_has_six_sessions_before_any_day_of_the_year_month_ends_include
         assert sum(session < day for session in sessions) == 6, day
         assert (sessions[6] - day).days < 10, day  # and the seventh is soon
         day += timedelta(days=1)
+
+
+@pytest.mark.parametrize("moment", ["2026-11-24T09:00:00+00:00", "2026-11-24T15:00:00+00:00"])
+def test_the_demo_seeded_on_a_session_day_still_has_its_seventh_session_to_come(
+    app, runner, moment
+):
+    with time_machine.travel(moment, tick=False):  # a Tuesday, before and after 9:30am
+        result = runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            current = db.session.scalar(select(Cohort.id).where(Cohort.archived_at.is_(None)))
+            starts = db.session.scalars(
+                select(CourseSession.starts_at)
+                .where(CourseSession.cohort_id == current)
+                .order_by(CourseSession.number)
+            ).all()
+            now = utcnow()
+    assert starts[5] < now < starts[6], (starts[5], now, starts[6])
+    assert starts[6] - now < timedelta(days=8)  # and it is soon
 
 
 def test_seed_demo_refuses_a_database_with_real_users(app, runner, make_user):

@@ -1,6 +1,6 @@
 """Organisations, several cohorts per person, running a cohort again, and archiving one."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -9,6 +9,8 @@ from sqlalchemy import func, select, text
 
 from course.extensions import db
 from course.modules.accounts.models import Cohort, CohortMember, Role, User
+from course.modules.evaluation import services
+from course.modules.evaluation.models import Kind, Response
 from course.modules.journal.models import JournalEntry
 from course.modules.programme.models import CourseSession
 from course.modules.programme.run_again import bank_holidays, schedule
@@ -331,6 +333,57 @@ def test_start_a_new_cohort_like_this_one(app, two_councils, make_user, login):
             select(func.count()).select_from(CohortMember).where(CohortMember.cohort_id == new.id)
         )
         assert members == 0  # no people are copied
+
+
+def test_a_new_cohort_like_this_one_has_its_questionnaires_as_drafts_without_answers(
+    app, two_councils, make_user, login
+):
+    ids, orgs, _ = two_councils
+    with app.app_context():
+        third = db.session.scalar(
+            select(CourseSession).where(
+                CourseSession.cohort_id == ids["bromley"], CourseSession.number == 3
+            )
+        )
+        session_bound = services.create_questionnaire(
+            ids["bromley"], kind=Kind.SESSION_FEEDBACK, title="Session 3 feedback",
+            opens_at=third.starts_at, closes_at=third.starts_at + timedelta(days=7),
+            audience="participants", anonymity="anonymous", session_id=third.id,
+        )  # fmt: skip
+        baseline = services.create_questionnaire(
+            ids["bromley"], kind=Kind.BASELINE, title="Where we start",
+            opens_at=datetime(2025, 9, 1, tzinfo=UTC), closes_at=datetime(2025, 9, 20, tzinfo=UTC),
+            audience="participants", anonymity="paired",
+        )  # fmt: skip
+        baseline.status = "closed"
+        wordings = [i.wording for i in services.items_of(baseline.id)]
+        session_items = len(services.items_of(session_bound.id))
+        db.session.commit()
+    client = login(make_user(role=Role.ADMIN, organisation_id=orgs["bromley"]))
+    path = f"/admin/cohorts/{ids['bromley']}/again"
+    client.post(
+        path,
+        data={"name": "Bromley 2027", "first_session": "2027-04-13", "rhythm": "monthly",
+              "csrf_token": form_token(client, path)},
+    )  # fmt: skip
+    with app.app_context():
+        new = db.session.scalar(select(Cohort.id).where(Cohort.name == "Bromley 2027"))
+        copies = {q.title: q for q in services.cohort_questionnaires(new)}
+        assert set(copies) == {"Session 3 feedback", "Where we start"}
+        assert {q.status for q in copies.values()} == {"draft"}
+        assert [i.wording for i in services.items_of(copies["Where we start"].id)] == wordings
+        assert copies["Where we start"].anonymity == "paired"
+        new_third = db.session.get(CourseSession, copies["Session 3 feedback"].session_id)
+        assert (new_third.cohort_id, new_third.number) == (new, 3)
+        assert copies["Session 3 feedback"].opens_at == new_third.starts_at  # moved with it
+        assert len(services.items_of(copies["Session 3 feedback"].id)) == session_items
+        assert copies["Where we start"].opens_at.year == 2027  # moved with the programme
+        answered = db.session.scalar(
+            select(func.count(Response.id)).where(
+                Response.questionnaire_id.in_([q.id for q in copies.values()])
+            )
+        )
+        assert answered == 0
 
 
 def test_an_archived_cohort_refuses_changes_and_keeps_participants_material(

@@ -61,7 +61,8 @@ def run_cohort_again(cohort_id):
                 f"Created {cohort.name} like {source.name}: 11 sessions from "
                 f"{form.first_session.data:%-d %B %Y}, "
                 f"{run_again.rhythm_label(form.first_session.data, form.rhythm.data)}, "
-                "with the same reading lists. Add its people next.",
+                "with the same reading lists and its questionnaires as drafts. "
+                "Add its people next.",
                 "success",
             )
             return redirect(url_for("admin.cohort", cohort_id=cohort.id))

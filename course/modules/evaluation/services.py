@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import abort, current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from course.extensions import db
 from course.modules.accounts.models import CohortMember, Role, User
@@ -102,6 +103,53 @@ def create_questionnaire(cohort_id, *, kind, title, opens_at, closes_at, audienc
             )
         db.session.flush()
     return questionnaire
+
+
+def copy_questionnaires(source_cohort_id, cohort_id, sessions, shift):
+    """Copy a cohort's questionnaires into a new run of it, as drafts with no answers.
+
+    `sessions` maps the source's session ids to the new ones; a questionnaire of a session moves
+    with its session, any other by `shift` (the time between the two first sessions).
+    """
+    new_of = {old.id: new for old, new in sessions.items()}
+    moved = {old.id: new.starts_at - old.starts_at for old, new in sessions.items()}
+    sources = db.session.scalars(
+        select(Questionnaire)
+        .where(Questionnaire.cohort_id == source_cohort_id)
+        .options(selectinload(Questionnaire.items))
+        .order_by(Questionnaire.opens_at, Questionnaire.id)
+    ).all()
+    for old in sources:
+        offset = moved.get(old.session_id, shift)
+        copy = Questionnaire(
+            cohort_id=cohort_id,
+            kind=old.kind,
+            title=old.title,
+            introduction=old.introduction,
+            session_id=new_of[old.session_id].id if old.session_id in new_of else None,
+            audience=old.audience,
+            anonymity=old.anonymity,
+            status=Status.DRAFT.value,
+            opens_at=old.opens_at + offset,
+            closes_at=old.closes_at + offset,
+            remind_days_before=old.remind_days_before,
+        )
+        copy.items = [
+            Item(
+                position=item.position,
+                kind=item.kind,
+                wording=item.wording,
+                scale=item.scale,
+                options=item.options,
+                required=item.required,
+                min_value=item.min_value,
+                max_value=item.max_value,
+            )
+            for item in old.items
+        ]
+        db.session.add(copy)
+    db.session.flush()
+    return len(sources)
 
 
 def has_answers(questionnaire):

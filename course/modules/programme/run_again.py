@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.modules.accounts.models import Cohort
+from course.modules.evaluation.services import copy_questionnaires
 from course.modules.programme.models import SESSION_COUNT, CourseSession
 from course.modules.programme.services import add_months
 from course.modules.readings.services import copy_reading_lists
@@ -80,8 +81,9 @@ def schedule(first, rhythm=MONTHLY, count=SESSION_COUNT):
 def start_cohort_like(source, name, first, rhythm=MONTHLY):
     """A new cohort of the same organisation with the source's sessions on new dates.
 
-    Copies each session's title, focus, location, times, presentation slots and reading list;
-    no people, journals, marks or barriers. Returns the new cohort (flushed, not committed).
+    Copies each session's title, focus, location, times, presentation slots and reading list,
+    and the cohort's questionnaires as drafts on the new dates; no people, journals, marks,
+    answers or barriers. Returns the new cohort (flushed, not committed).
     """
     sessions = db.session.scalars(
         select(CourseSession)
@@ -114,4 +116,7 @@ def start_cohort_like(source, name, first, rhythm=MONTHLY):
         copies[old.id] = new
     db.session.flush()
     copy_reading_lists({old: new.id for old, new in copies.items()})
+    by_session = {old: copies[old.id] for old in sessions}
+    shift = copies[sessions[0].id].starts_at - sessions[0].starts_at if sessions else timedelta()
+    copy_questionnaires(source.id, cohort.id, by_session, shift)
     return cohort

@@ -46,6 +46,13 @@ class ReadingForm(FlaskForm):
             Length(max=500),
         ],
     )
+    library_details = TextAreaField(
+        "Library details",
+        validators=[
+            Optional(),
+            Length(max=500, message="Keep the library details to 500 characters"),
+        ],
+    )
     verify_note = StringField("Details still to check", validators=[Optional(), Length(max=300)])
     guide = TextAreaField(
         "Reading guide",

@@ -15,8 +15,12 @@ from course.modules.programme.models import SESSION_COUNT
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 LINK_PATTERN = re.compile(r"^https?://[^\s<>\"']+$")
 KINDS = ("required", "optional")
-FIELDS = ("title", "authors", "year", "publication", "link", "sessions", "kind", "verify")
-LIMITS = {"title": 300, "authors": 300, "publication": 300, "link": 500, "verify": 300}
+FIELDS = (
+    "title", "authors", "year", "publication", "link", "library", "sessions", "kind", "verify",
+)  # fmt: skip
+LIMITS = {
+    "title": 300, "authors": 300, "publication": 300, "link": 500, "library": 500, "verify": 300,
+}  # fmt: skip
 
 
 def guides_directory():
@@ -54,6 +58,7 @@ class Guide:
     year: int | None
     publication: str
     link: str | None
+    library: str | None
     sessions: list[int]
     required: bool
     verify: str | None
@@ -103,7 +108,7 @@ def parse_guide(name, raw):
     values = {}
     for key in ("title", "authors"):
         values[key] = _text(meta, key, problems, problem, required=True)
-    for key in ("publication", "link", "verify"):
+    for key in ("publication", "link", "library", "verify"):
         values[key] = _text(meta, key, problems, problem, required=False)
     if values["link"] and not LINK_PATTERN.match(values["link"]):
         problems.append(problem("link", "must be a web address starting https:// or http://"))
@@ -139,6 +144,7 @@ def parse_guide(name, raw):
         year=year,
         publication=values["publication"] or "",
         link=values["link"],
+        library=values["library"],
         sessions=sorted(set(sessions)),
         required=kind == "required",
         verify=values["verify"],

@@ -28,7 +28,9 @@ from course.modules.readings.services import (
 from course.permissions import get_course_session_or_404, role_required
 from course.text import render_markdown
 
-TEXT_FIELDS = ("title", "authors", "year", "publication", "link", "verify_note", "guide")
+TEXT_FIELDS = (
+    "title", "authors", "year", "publication", "link", "library_details", "verify_note", "guide",
+)  # fmt: skip
 USED_ELSEWHERE = (
     "This reading is also on the reading lists of cohorts you do not train, so a change would "
     "reach them too: it cannot be changed here. Add a new reading for your cohorts instead."
@@ -113,6 +115,7 @@ def _copy(form, reading):
         setattr(reading, name, value.strip() if isinstance(value, str) else value)
     reading.link = reading.link or None
     reading.verify_note = reading.verify_note or None
+    reading.library_details = " ".join((reading.library_details or "").split()) or None
     reading.publication = reading.publication or ""
 
 

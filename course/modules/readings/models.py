@@ -53,6 +53,9 @@ class Reading(db.Model):
     year: Mapped[int | None] = mapped_column(Integer)
     publication: Mapped[str] = mapped_column(String(300), default="")
     link: Mapped[str | None] = mapped_column(String(500))
+    # Where to borrow or read it when there is no link or file: a library, a database, a
+    # publisher; with the link and the file, how a person gets the work itself.
+    library_details: Mapped[str | None] = mapped_column(String(500))
     guide: Mapped[str] = mapped_column(Text, default="")
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     file_name: Mapped[str | None] = mapped_column(String(200))
@@ -97,6 +100,11 @@ class Reading(db.Model):
     def has_file(self):
         """Whether a file is attached."""
         return self.file_size is not None
+
+    @property
+    def obtainable(self):
+        """Whether the site says where to get the work: a link, a file or library details."""
+        return bool(self.link or self.has_file or self.library_details)
 
     @property
     def file_label(self):

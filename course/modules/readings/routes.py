@@ -54,10 +54,11 @@ def index():
     read_ids = set()
     if current_user.role in ATTENDING_ROLES:
         read_ids = services.read_reading_ids(current_user.id, reading_ids)
-    readers, attendees = {}, 0
+    readers, attendees, unobtainable = {}, 0, None
     if current_user.role == Role.TRAINER and cohort:
         readers = services.readers_by_reading(cohort.id, reading_ids)
         attendees = services.attendee_count(cohort.id)
+        unobtainable = services.unobtainable_required_readings(cohort.id)
     return render_template(
         "readings/index.html",
         page=page,
@@ -66,6 +67,7 @@ def index():
         read_ids=read_ids,
         readers=readers,
         attendees=attendees,
+        unobtainable=unobtainable,
         sessions=sessions,
         chosen=chosen,
         query_text=query_text,

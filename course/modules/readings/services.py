@@ -11,7 +11,7 @@ Each makes one or two queries whatever the number of sessions.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -80,6 +80,7 @@ def _apply_guide(reading, guide):
     """Copy a guide file's fields onto its reading."""
     reading.title, reading.authors, reading.year = guide.title, guide.authors, guide.year
     reading.publication, reading.link, reading.guide = guide.publication, guide.link, guide.body
+    reading.library_details = guide.library
     reading.session_numbers = ",".join(str(n) for n in guide.sessions)
     reading.default_required = guide.required
     reading.verify_note = guide.verify
@@ -150,6 +151,29 @@ def required_readings_for_sessions(session_ids):
         session_id: [link.reading for link in links]
         for session_id, links in readings_for_sessions(session_ids, required_only=True).items()
     }
+
+
+def unobtainable_required_readings(cohort_id):
+    """[(Reading, [session numbers])]: readings required on the cohort's sessions that nobody
+    can get through the site, having no link, no file and no library details (one query)."""
+    rows = db.session.execute(
+        select(Reading, CourseSession.number)
+        .join(SessionReading, SessionReading.reading_id == Reading.id)
+        .join(CourseSession, CourseSession.id == SessionReading.session_id)
+        .where(
+            CourseSession.cohort_id == cohort_id,
+            SessionReading.required.is_(True),
+            Reading.retired.is_(False),
+            or_(Reading.link.is_(None), Reading.link == ""),
+            Reading.file_size.is_(None),
+            or_(Reading.library_details.is_(None), Reading.library_details == ""),
+        )
+        .order_by(CourseSession.number, SessionReading.position, SessionReading.id)
+    ).all()
+    found = {}
+    for reading, number in rows:
+        found.setdefault(reading.id, (reading, []))[1].append(number)
+    return list(found.values())
 
 
 def read_reading_ids(user_id, reading_ids=None):

@@ -1,7 +1,7 @@
 """self check-in, absent batches, run-sheet ticks
 
-Revision ID: 0012_checkin
-Revises: 0011_signin
+Revision ID: 0013_checkin
+Revises: 0012_meet2
 
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0012_checkin"
-down_revision = "0011_signin"
+revision = "0013_checkin"
+down_revision = "0012_meet2"
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from course.modules.evaluation.models import (
     ITEM_KIND_LABELS,
@@ -182,3 +189,20 @@ class ExcerptForm(FlaskForm):
             raise ValidationError(
                 f"This could identify someone. Change it and try again ({listed})."
             )
+
+
+class SurveyLinkForm(FlaskForm):
+    """A manager asks for a link for their team in one round of the supervisee survey."""
+
+    round = RadioField(
+        "Which round is this link for?",
+        choices=[],
+        validators=[InputRequired("Choose the round")],
+    )
+    team_size = IntegerField(
+        "How many people do you supervise in this team?",
+        validators=[
+            InputRequired("Enter how many people you supervise, like 6"),
+            NumberRange(min=1, max=60, message="Enter a number from 1 to 60"),
+        ],
+    )

@@ -1,7 +1,7 @@
 """self check-in, absent batches, run-sheet ticks
 
-Revision ID: 0013_checkin
-Revises: 0012_meet2
+Revision ID: 0014_checkin
+Revises: 0013_supervisee
 
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0013_checkin"
-down_revision = "0012_meet2"
+revision = "0014_checkin"
+down_revision = "0013_supervisee"
 branch_labels = None
 depends_on = None
 

@@ -457,7 +457,52 @@ def test_the_run_sheet_has_presenters_timings_ground_rules_and_roles(world):
     page = text_of(client.get(path))
     table = page[page.index("<h2>Presenters</h2>") : page.index("<h2>Timings</h2>")]
     assert "Tess Trainer" in table and "Anna Attendee" in table
-    assert world.client(world.presenter).get(path).status_code == 403
+    assert "Observers" in page
+
+
+def test_trainer_ticks_run_sheet_items_done_and_participants_see_it_without_trainers_notes(
+    app, world
+):
+    presentation_id = world.sign_up(world.coming, world.presenter)
+    with app.app_context():
+        db.session.add(
+            AttendanceMark(
+                session_id=world.coming,
+                user_id=world.presenter.id,
+                status="apologies",
+                marked_by_id=world.presenter.id,
+            )
+        )
+        db.session.commit()
+    trainer = world.client(world.trainer)
+    path = f"/presentations/{world.coming}/run-sheet"
+    page = text_of(trainer.get(path))
+    assert "Sent apologies" in page  # a trainers' note
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    item = f"presentation-{presentation_id}"
+    trainer.post(f"{path}/tick", data={"csrf_token": token, "item": item, "done": "1"})
+    page = text_of(trainer.get(path))
+    row = re.search(rf'<tr id="item-{item}">(.*?)</tr>', page, re.S).group(1)
+    assert "Done</strong>" in row and "Not done" in row
+    assert (
+        trainer.post(
+            f"{path}/tick", data={"csrf_token": token, "item": "nonsense", "done": "1"}
+        ).status_code
+        == 400
+    )
+    for person in (world.attendee, world.senior):
+        seen = text_of(world.client(person).get(path))
+        assert "Priya Presenter" in seen and "Case consultation 1" in seen
+        assert "Interviewer: to be agreed" in seen and "Reflecting team" in seen
+        row = re.search(rf'<tr id="item-{item}">(.*?)</tr>', seen, re.S).group(1)
+        assert "Done</strong>" in row
+        assert "Sent apologies" not in seen  # the trainers' note is left off
+        assert "Mark done" not in seen and "Set the roles" not in seen
+    participant = world.client(world.attendee)
+    assert participant.post(
+        f"{path}/tick", data={"csrf_token": token, "item": item, "done": "0"}
+    ).status_code in (400, 403)
+    assert world.client(world.outsider).get(path).status_code == 404
 
 
 def _prefixed_token(page, prefix):

@@ -12,7 +12,9 @@ from course.modules.barriers import models as _barriers_models  # noqa: F401, E4
 from course.modules.barriers import routes as barriers
 from course.modules.calendar import routes as calendar
 from course.modules.evaluation import models as _evaluation_models  # noqa: F401, E402
+from course.modules.evaluation import survey_models as _survey_models  # noqa: F401, E402
 from course.modules.evaluation import routes as evaluation
+from course.modules.evaluation import routes_survey as survey
 from course.modules.journal import models as _journal_models  # noqa: F401, E402
 from course.modules.journal import routes as journal
 from course.modules.notifications import models as _notifications_models  # noqa: F401, E402
@@ -41,6 +43,7 @@ BLUEPRINTS = [
     calendar.bp,
     notifications.bp,
     evaluation.bp,
+    survey.bp,
     privacy.bp,
     supervision.bp,
 ]

@@ -160,12 +160,15 @@ class Respondent:
 
 
 def submit(
-    questionnaire, items, values, respondent, *, k, role=None, pair_scope=None, loading=False
-):
+    questionnaire, items, values, respondent, *, k, role=None, pair_scope=None, loading=False,
+    team_link_id=None,
+):  # fmt: skip
     """Store one response and mark the respondent as having answered, in one transaction.
 
     Raises AlreadyAnswered (after rolling back) when the respondent had answered already.
-    `loading` (the demo) leaves the commit, and the scatter, to the caller.
+    `loading` (the demo) leaves the commit, and the scatter, to the caller. A supervisee
+    survey's response carries its team's link (team_link_id), is counted in that team's
+    batches, and writes no audit event (an event keeps the address it came from).
     """
     try:
         db.session.add(
@@ -190,6 +193,7 @@ def submit(
                 role=role,
                 pair_hash=pair_hash(pair_scope, code) if code and questionnaire.paired else None,
                 batch=None,
+                survey_link_id=team_link_id,
             )
         ],
     )
@@ -198,11 +202,12 @@ def submit(
         db.session.execute(Answer.__table__.insert(), rows)
     if respondent.user_id is not None:
         discard_draft(questionnaire.id, respondent.user_id)
-    _count_into_batches(questionnaire.id, k)
+    _count_into_batches(questionnaire.id, k, team_link_id)
     if not loading:
         scatter(questionnaire.id)
-    # That someone answered, never what: the Response's key is not in the event.
-    audit.record("evaluation.answered", questionnaire)
+    if team_link_id is None:
+        # That someone answered, never what: the Response's key is not in the event.
+        audit.record("evaluation.answered", questionnaire)
     if not loading:
         db.session.commit()
 
@@ -228,22 +233,20 @@ def _answer_rows(response_id, items, values):
     return rows
 
 
-def _count_into_batches(questionnaire_id, k):
+def _count_into_batches(questionnaire_id, k, team_link_id=None):
     """Once at least K responses wait uncounted, count them all: interim results then move
-    only in steps of K or more, so comparing two looks never isolates one person's answers."""
+    only in steps of K or more, so comparing two looks never isolates one person's answers.
+    A supervisee survey counts each team's responses (its link's) in batches of its own."""
+    scope = [Response.questionnaire_id == questionnaire_id]
+    if team_link_id is not None:
+        scope.append(Response.survey_link_id == team_link_id)
     pending = db.session.scalar(
-        select(func.count(Response.id)).where(
-            Response.questionnaire_id == questionnaire_id, Response.batch.is_(None)
-        )
+        select(func.count(Response.id)).where(*scope, Response.batch.is_(None))
     )
     if pending >= k:
-        last = db.session.scalar(
-            select(func.max(Response.batch)).where(Response.questionnaire_id == questionnaire_id)
-        )
+        last = db.session.scalar(select(func.max(Response.batch)).where(*scope))
         db.session.execute(
-            update(Response)
-            .where(Response.questionnaire_id == questionnaire_id, Response.batch.is_(None))
-            .values(batch=(last or 0) + 1)
+            update(Response).where(*scope, Response.batch.is_(None)).values(batch=(last or 0) + 1)
         )
 
 

@@ -13,7 +13,15 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from course.modules.evaluation.models import (
     ITEM_KIND_LABELS,
@@ -182,3 +190,46 @@ class ExcerptForm(FlaskForm):
             raise ValidationError(
                 f"This could identify someone. Change it and try again ({listed})."
             )
+
+
+class SurveyLinkForm(FlaskForm):
+    """A manager asks for a link for their team in one round of the supervisee survey."""
+
+    round = RadioField(
+        "Which round is this link for?",
+        choices=[],
+        validators=[InputRequired("Choose the round")],
+    )
+    team_size = IntegerField(
+        "How many people do you supervise in this team?",
+        validators=[
+            InputRequired("Enter how many people you supervise, like 6"),
+            NumberRange(min=1, max=60, message="Enter a number from 1 to 60"),
+        ],
+    )
+
+
+def _staff_count(label):
+    return IntegerField(
+        label,
+        validators=[
+            InputRequired(f"Enter the {label.lower()}, as a whole number"),
+            NumberRange(min=0, max=100000, message="Enter a whole number from 0 to 100,000"),
+        ],
+    )
+
+
+class RetentionForm(FlaskForm):
+    """One quarter's staffing of the participants' teams, as plain numbers."""
+
+    quarter = StringField(
+        "Quarter",
+        validators=[
+            DataRequired("Enter the quarter, like 2026-Q3"),
+            Regexp(r"^\d{4}-Q[1-4]$", message="Enter the quarter like 2026-Q3"),
+        ],
+    )
+    headcount = _staff_count("Headcount")
+    leavers = _staff_count("Leavers")
+    agency_staff = _staff_count("Agency staff")
+    vacancies = _staff_count("Vacancies")

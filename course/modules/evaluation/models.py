@@ -65,14 +65,17 @@ class Audience(StrEnum):
     PARTICIPANTS = "participants"
     SENIOR_MANAGERS = "senior_managers"
     BOTH = "both"
+    # The social workers a participant supervises: no accounts, asked through a team's link.
+    SUPERVISEES = "supervisees"
 
     @property
     def roles(self):
-        """The roles asked."""
+        """The roles asked (none for supervisees: they have no accounts)."""
         return {
             Audience.PARTICIPANTS: ("participant",),
             Audience.SENIOR_MANAGERS: ("senior_manager",),
             Audience.BOTH: ("participant", "senior_manager"),
+            Audience.SUPERVISEES: (),
         }[self]
 
     @property
@@ -82,6 +85,7 @@ class Audience(StrEnum):
             Audience.PARTICIPANTS: "Participants",
             Audience.SENIOR_MANAGERS: "Senior managers",
             Audience.BOTH: "Participants and senior managers",
+            Audience.SUPERVISEES: "The participants' supervisees, through a team link",
         }[self]
 
 
@@ -263,7 +267,13 @@ class Response(db.Model):
     # HMAC of the self-generated code with the cohort's key; paired questionnaires only.
     pair_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     # Interim results count responses in batches of at least K; None until its batch is full.
+    # For a supervisee survey the batches are the team's (its link's), so a manager's figures
+    # move only when K more of the team have answered.
     batch: Mapped[int | None] = mapped_column(Integer)
+    # Supervisee surveys only: the team's link, the one thing known about who answered.
+    survey_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("survey_link.id", ondelete="CASCADE"), index=True
+    )
 
 
 class Answer(db.Model):

@@ -133,3 +133,70 @@ QUESTION_SETS = {
         ],
     ),
 }
+
+
+# The supervisee survey: the social workers a participant supervises say what supervision is
+# like for them. Every round (baseline, end, follow-up) asks the same items, word for word.
+REFLECTION = "Room for reflection and feelings"
+CLEAR_ACTIONS = "Clear actions"
+FEELING_SUPPORTED = "Feeling supported"
+STAYING_IN_TEAM = "Intending to stay"
+SUPERVISEE_ITEMS = [
+    ItemSpec(
+        "single",
+        "In the last three months, how often have you had one-to-one supervision "
+        "with your manager?",
+        options=(
+            "Every two weeks or more often",
+            "About every three to four weeks",
+            "About every five to eight weeks",
+            "Less often than every eight weeks",
+            "Not at all in the last three months",
+        ),
+    ),
+    ItemSpec(
+        "single",
+        "How long does a supervision session usually last?",
+        options=(
+            "Less than 30 minutes",
+            "30 minutes to an hour",
+            "An hour to an hour and a half",
+            "More than an hour and a half",
+        ),
+    ),
+    ItemSpec(
+        "single",
+        "Is your supervision usually uninterrupted (no calls, emails or people coming in)?",
+        options=("Nearly always", "Sometimes interrupted", "Often interrupted or cut short"),
+    ),
+    *_rated(
+        REFLECTION,
+        "Supervision gives me room to think a case through, not only to report on tasks.",
+        "Supervision makes room for how the work is making me feel.",
+    ),
+    *_rated(
+        CLEAR_ACTIONS,
+        "After supervision I know what was agreed, who will do it and by when.",
+    ),
+    *_rated(FEELING_SUPPORTED, "I feel supported by my manager in this work."),
+    *_rated(STAYING_IN_TEAM, "I intend to still be working in this team a year from now."),
+    ItemSpec(
+        "text",
+        "Anything else you want to say about the supervision you receive? "
+        "Please do not name children, families or colleagues.",
+        required=False,
+    ),
+]
+SUPERVISEE_INTRODUCTION = (
+    "Your manager is taking part in a programme about supervision. These questions ask what "
+    "your supervision is like. There are no right answers, and nobody will know which answers "
+    "are yours."
+)
+SUPERVISEE_SETS = {
+    Kind.BASELINE: ("Your supervision: early in the programme", SUPERVISEE_INTRODUCTION,
+                    SUPERVISEE_ITEMS),
+    Kind.END: ("Your supervision: at the end of the programme", SUPERVISEE_INTRODUCTION,
+               SUPERVISEE_ITEMS),
+    Kind.FOLLOW_UP: ("Your supervision: some months after the programme", SUPERVISEE_INTRODUCTION,
+                     SUPERVISEE_ITEMS),
+}  # fmt: skip

@@ -98,9 +98,12 @@ class Results:
         return [r for r in self.items if r.item.kind == ItemKind.LIKERT]
 
 
-def _responses(questionnaire_id, interim):
-    """The responses counted: all of them, or whole batches for interim results."""
+def _responses(questionnaire_id, interim, team_link_id=None):
+    """The responses counted: all of them, or whole batches for interim results; for one
+    team of a supervisee survey, that team's whole batches only (whether open or closed)."""
     query = select(Response.id).where(Response.questionnaire_id == questionnaire_id)
+    if team_link_id is not None:
+        return query.where(Response.survey_link_id == team_link_id, Response.batch.is_not(None))
     return query.where(Response.batch.is_not(None)) if interim else query
 
 
@@ -111,10 +114,14 @@ def counted_responses(questionnaire, *, interim=False):
     )
 
 
-def questionnaire_results(questionnaire, k, *, interim=False, with_texts=False, released_only=True):
-    """The results under the rules above; the same number of queries for 40 or 4,000 answers."""
+def questionnaire_results(questionnaire, k, *, interim=False, with_texts=False, released_only=True,
+                          team_link_id=None):  # fmt: skip
+    """The results under the rules above; the same number of queries for 40 or 4,000 answers.
+
+    team_link_id: one team's figures of a supervisee survey (its whole batches, no excerpts).
+    """
     items = items_of(questionnaire.id)
-    counted = _responses(questionnaire.id, interim)
+    counted = _responses(questionnaire.id, interim, team_link_id)
     by_role_total = dict(
         db.session.execute(
             select(Response.role, func.count(Response.id))
@@ -127,7 +134,10 @@ def questionnaire_results(questionnaire, k, *, interim=False, with_texts=False, 
     excerpt_query = select(Excerpt).where(Excerpt.questionnaire_id == questionnaire.id)
     if released_only:
         excerpt_query = excerpt_query.where(Excerpt.released_at.is_not(None))
-    results.excerpts = list(db.session.scalars(excerpt_query.order_by(Excerpt.item_id, Excerpt.id)))
+    if team_link_id is None:
+        results.excerpts = list(
+            db.session.scalars(excerpt_query.order_by(Excerpt.item_id, Excerpt.id))
+        )
     if total < k:
         results.items = [ItemResult(item, FEWER_FIGURE) for item in items]
         return results

@@ -12,7 +12,7 @@ from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import ATTENDING_ROLES, Role
 from course.modules.evaluation import charts, exports, services
 from course.modules.evaluation.forms import ExcerptForm
-from course.modules.evaluation.models import Excerpt, ItemKind, Status
+from course.modules.evaluation.models import Audience, Excerpt, ItemKind, Status
 from course.modules.evaluation.results import counted_responses, questionnaire_results
 from course.modules.evaluation.routes import bp, evaluators_questionnaire_or_404
 from course.permissions import role_required
@@ -50,6 +50,8 @@ def results(questionnaire_id):
     evaluator = current_user.role == Role.EVALUATOR
     if questionnaire.status == Status.DRAFT or not (evaluator or questionnaire.released):
         abort(404)
+    if questionnaire.audience == Audience.SUPERVISEES:  # cohort figures only when closed
+        return redirect(url_for("evaluation.supervisee_cohort"))
     return render_template("evaluation/results.html", **_results_context(questionnaire, evaluator))
 
 

@@ -17,7 +17,7 @@ from course.modules.evaluation.models import (
     Questionnaire,
     Status,
 )
-from course.modules.evaluation.question_sets import QUESTION_SETS
+from course.modules.evaluation.question_sets import QUESTION_SETS, SUPERVISEE_SETS
 from course.permissions import cohort_ids_for
 from course.timeutil import utcnow
 
@@ -70,7 +70,8 @@ def items_of(questionnaire_id):
 def create_questionnaire(cohort_id, *, kind, title, opens_at, closes_at, audience, anonymity,
                          session_id=None, from_template=True, remind_days_before=None):  # fmt: skip
     """A draft questionnaire, with the site's starting questions for its kind if asked."""
-    default_title, introduction, specs = QUESTION_SETS[kind]
+    sets = SUPERVISEE_SETS if audience == Audience.SUPERVISEES else QUESTION_SETS
+    default_title, introduction, specs = sets[kind]
     questionnaire = Questionnaire(
         cohort_id=cohort_id,
         kind=kind,
@@ -115,7 +116,11 @@ def copy_questionnaires(source_cohort_id, cohort_id, sessions, shift):
     moved = {old.id: new.starts_at - old.starts_at for old, new in sessions.items()}
     sources = db.session.scalars(
         select(Questionnaire)
-        .where(Questionnaire.cohort_id == source_cohort_id)
+        .where(
+            Questionnaire.cohort_id == source_cohort_id,
+            # A supervisee round is made afresh when a manager first asks for a link in it.
+            Questionnaire.audience != Audience.SUPERVISEES.value,
+        )
         .options(selectinload(Questionnaire.items))
         .order_by(Questionnaire.opens_at, Questionnaire.id)
     ).all()

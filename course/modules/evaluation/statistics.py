@@ -76,3 +76,20 @@ def paired_change(before, after, confidence=0.95):
     result = stats.ttest_rel(after, before)
     interval = result.confidence_interval(confidence)
     return Change(n, mean, float(interval.low), float(interval.high), float(result.pvalue))
+
+
+def independent_change(before, after, confidence=0.95):
+    """Mean of after minus mean of before for two separate groups (Welch's t-test and interval).
+
+    The supervisee survey cannot pair people (it asks for no code), so baseline and end are
+    compared as two samples of the same teams.
+    """
+    before = np.asarray(before, dtype=float)
+    after = np.asarray(after, dtype=float)
+    mean = float(after.mean() - before.mean())
+    pairs = int(min(before.size, after.size))
+    if before.size < 2 or after.size < 2 or (before.std() == 0 and after.std() == 0):
+        return Change(pairs, mean, None, None, None)
+    result = stats.ttest_ind(after, before, equal_var=False)
+    interval = result.confidence_interval(confidence)
+    return Change(pairs, mean, float(interval.low), float(interval.high), float(result.pvalue))

@@ -9,13 +9,15 @@ import threading
 from datetime import timedelta
 
 import pytest
+import segno
 import time_machine
 from sqlalchemy import select
 
 from course.audit import AuditEvent
 from course.extensions import db
-from course.modules.accounts.models import Role
+from course.modules.accounts.models import Role, User
 from course.modules.attendance import check_in as checking
+from course.modules.attendance import personal_data
 from course.modules.attendance.models import AttendanceMark, CheckIn
 from course.modules.programme.models import CourseSession
 from course.modules.programme.services import cohort_sessions
@@ -102,6 +104,9 @@ def test_trainer_screen_shows_the_current_code_large_with_a_qr_code_named_by_the
     assert spaced in page
     assert f'<svg role="img" aria-label="QR code for checking in; the code is {spaced}"' in page
     assert "read the code to a friend on the phone" in page  # what does not protect check-in
+    link = f"http://localhost/attendance/{today}/check-in?code={current}"
+    drawn = re.search(r' d="([^"]+)"', segno.make(link, error="m").svg_inline()).group(1)
+    assert drawn in page  # the QR code is the link to the form, with the code filled in
     data = client.get(f"/attendance/{today}/check-in/screen.json").get_json()
     assert data["code"] == f"{current[:3]} {current[3:]}"
     assert data["seconds_left"] == 20
@@ -229,6 +234,9 @@ def test_someone_who_sent_apologies_can_check_in_and_the_apology_is_kept(
     with app.app_context():
         record = db.session.scalar(select(CheckIn).where(CheckIn.user_id == person.id))
         assert (record.had_apologies, record.apology_reason) == (True, "sickness")
+        sections = {s.key: s for s in personal_data.export(db.session.get(User, person.id))}
+        [kept] = sections["check_ins"].records
+        assert (kept["had_apologies"], kept["apology_reason"]) == (True, "sickness")
     live = signed_in(app, trainer).get(f"/attendance/{today}/live").get_data(as_text=True)
     assert "had sent apologies" in live
 

@@ -30,7 +30,7 @@ from course.modules.attendance.models import (
 )
 from course.modules.attendance.records import _attending, marks_by_key
 from course.modules.attendance.register import MarkValues, RegisterEntry, save_register
-from course.timeutil import utcnow
+from course.timeutil import format_time, utcnow
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -177,7 +177,7 @@ def check_in(course_session, user, typed, now=None):
         raise CheckInRefused("This session is cancelled, so there is nothing to check in to.")
     if now < opens_at(course_session):
         raise CheckInRefused(
-            "Check-in has not opened yet: it opens 30 minutes before the start. "
+            f"Check-in has not opened yet: it opens at {format_time(opens_at(course_session))}. "
             "Try again when you arrive."
         )
     if now >= closes_at(course_session):

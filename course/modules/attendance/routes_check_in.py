@@ -14,6 +14,7 @@ from course.modules.attendance.models import status_label
 from course.modules.attendance.routes import bp
 from course.modules.programme.models import CourseSession
 from course.permissions import cohort_ids_for, get_course_session_or_404, role_required
+from course.site_address import absolute_url
 from course.timeutil import format_time, utcnow
 
 
@@ -34,7 +35,8 @@ def _screen(course_session, now):
     """What the projected screen shows now: the code, its QR code, seconds until it changes."""
     secret = checking.session_secret(course_session)
     code = checking.code_at(secret, now)
-    url = url_for("attendance.check_in", session_id=course_session.id, code=code, _external=True)
+    # From the site's own address (COURSE_SITE_URL), never from the request's Host header.
+    url = absolute_url("attendance.check_in", session_id=course_session.id, code=code)
     return dict(
         code=code,
         spaced=_spaced(code),

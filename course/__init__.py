@@ -41,6 +41,12 @@ DEFAULTS = dict(
     COURSE_K_ANONYMITY=5,
     COURSE_PRESENTATION_CUTOFF_HOURS=48,
     COURSE_REGISTER_OPENS_BEFORE=timedelta(minutes=60),  # trainers mark people as they arrive
+    # Self check-in with the rotating code (attendance/check_in.py): the window around the start,
+    # when a check-in counts as Late, and when the trainer's view flags it as long after the start.
+    COURSE_CHECK_IN_OPENS_BEFORE=timedelta(minutes=30),
+    COURSE_CHECK_IN_CLOSES_AFTER=timedelta(minutes=60),
+    COURSE_CHECK_IN_LATE_AFTER=timedelta(minutes=10),
+    COURSE_CHECK_IN_FLAG_AFTER=timedelta(minutes=20),
     COURSE_BRIEF_RETENTION_DAYS=7,
     COURSE_CATCH_UP_DAYS=42,  # a missed session's catch-up is due six weeks after it
     COURSE_JOURNAL_TRASH_DAYS=30,  # a deleted journal entry can be restored for this long

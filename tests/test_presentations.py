@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from course.audit import AuditEvent
 from course.extensions import db
@@ -457,7 +457,77 @@ def test_the_run_sheet_has_presenters_timings_ground_rules_and_roles(world):
     page = text_of(client.get(path))
     table = page[page.index("<h2>Presenters</h2>") : page.index("<h2>Timings</h2>")]
     assert "Tess Trainer" in table and "Anna Attendee" in table
-    assert world.client(world.presenter).get(path).status_code == 403
+    assert "Observers" in page
+
+
+def test_trainers_notes_on_the_run_sheet_are_kept_encrypted_and_shown_to_trainers_only(app, world):
+    trainer = world.client(world.trainer)
+    path = f"/presentations/{world.coming}/run-sheet"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', text_of(trainer.get(path))).group(1)
+    note = "Room 2 until one o'clock; bring the flipchart."
+    response = trainer.post(f"{path}/notes", data={"csrf_token": token, "text": note})
+    assert response.status_code == 302
+    assert note in text_of(trainer.get(path))
+    with app.app_context():
+        raw = db.session.execute(text("SELECT text FROM run_sheet_note")).scalar_one()
+        assert "flipchart" not in raw
+    for person in (world.attendee, world.senior):
+        seen = text_of(world.client(person).get(path))
+        assert "flipchart" not in seen and "Trainers' notes" not in seen
+    too_long = "x" * 2001
+    response = trainer.post(f"{path}/notes", data={"csrf_token": token, "text": too_long})
+    page = text_of(response)
+    assert response.status_code == 400
+    assert "Keep the notes to 2,000 characters or fewer" in page and too_long in page
+    assert note in text_of(trainer.get(path))  # the notes saved before are kept
+
+
+def test_trainer_ticks_run_sheet_items_done_and_participants_see_it_without_trainers_notes(
+    app, world
+):
+    presentation_id = world.sign_up(world.coming, world.presenter)
+    with app.app_context():
+        db.session.add(
+            AttendanceMark(
+                session_id=world.coming,
+                user_id=world.presenter.id,
+                status="apologies",
+                marked_by_id=world.presenter.id,
+            )
+        )
+        db.session.commit()
+    trainer = world.client(world.trainer)
+    path = f"/presentations/{world.coming}/run-sheet"
+    page = text_of(trainer.get(path))
+    assert "Sent apologies" in page  # a trainers' note
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    item = f"presentation-{presentation_id}"
+    trainer.post(f"{path}/tick", data={"csrf_token": token, "item": item, "done": "1"})
+    page = text_of(trainer.get(path))
+    row = re.search(rf'<tr id="item-{item}">(.*?)</tr>', page, re.S).group(1)
+    assert "Done</strong>" in row and "Not done" in row
+    assert (
+        trainer.post(
+            f"{path}/tick", data={"csrf_token": token, "item": "nonsense", "done": "1"}
+        ).status_code
+        == 400
+    )
+    for person in (world.attendee, world.senior):
+        seen = text_of(world.client(person).get(path))
+        assert "Priya Presenter" in seen and "Case consultation 1" in seen
+        assert "Interviewer: to be agreed" in seen and "Reflecting team" in seen
+        row = re.search(rf'<tr id="item-{item}">(.*?)</tr>', seen, re.S).group(1)
+        assert "Done</strong>" in row
+        assert "Sent apologies" not in seen  # the trainers' note is left off
+        assert "Mark done" not in seen and "Set the roles" not in seen
+    participant = world.client(world.attendee)
+    assert participant.post(
+        f"{path}/tick", data={"csrf_token": token, "item": item, "done": "0"}
+    ).status_code in (400, 403)
+    assert participant.post(
+        f"{path}/notes", data={"csrf_token": token, "text": "Sneaky"}
+    ).status_code in (400, 403)
+    assert world.client(world.outsider).get(path).status_code == 404
 
 
 def _prefixed_token(page, prefix):

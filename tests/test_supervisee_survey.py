@@ -358,3 +358,25 @@ def test_cohort_figures_from_one_team_alone_are_not_shown(
     login(make_user(Role.EVALUATOR, cohort_id=cohort))
     page = client.get("/evaluation/supervisees/cohort").get_data(as_text=True)
     assert "fewer than two teams" in page and "Agreeing" not in page
+
+
+def test_the_demo_has_baseline_surveys_for_most_teams_some_above_k_and_some_below(app, client):
+    from course.demo import seed_demo
+    from course.modules.evaluation import supervisee_links as links
+
+    with app.app_context():
+        demo = seed_demo("a long enough demo passphrase")
+        team_links = links.cohort_links(demo.cohort.id)
+        answered = [links.answers_through(link.id) for link in team_links]
+        managers, evaluator = len(demo.managers), demo.evaluator.email
+    assert len(team_links) >= managers * 3 // 4
+    assert any(n >= 5 for n in answered) and any(0 < n < 5 for n in answered)
+    client.post(
+        "/login",
+        data={"email": evaluator, "password": "a long enough demo passphrase",
+              "csrf_token": form_token(client, "/login")},
+    )  # fmt: skip
+    page = client.get("/evaluation/supervisees/cohort").get_data(as_text=True)
+    assert "Agreeing" in page
+    report = client.get("/evaluation/impact").get_data(as_text=True)
+    assert "Supervision at least every four weeks" in report

@@ -154,3 +154,13 @@ class CatchUpForm(FlaskForm):
             ),
         ],
     )
+
+
+class CheckInForm(FlaskForm):
+    """Check in with the code on the screen."""
+
+    code = StringField(
+        "Code on the screen",
+        validators=[Length(max=20, message="The code is 6 digits.")],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 20},
+    )

@@ -150,3 +150,51 @@ class CatchUp(db.Model):
     def waiting_for_approval(self):
         """Sent and not yet approved."""
         return self.submitted_at is not None and self.approved_at is None
+
+
+class CheckInKey(db.Model):
+    """A session's secret for its rotating check-in code, made when check-in is first opened."""
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("course_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    secret: Mapped[str] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CheckIn(db.Model):
+    """A person's own check-in with the code: when, as what, and any apologies it replaced."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("course_session.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20))  # present or late, as checked in
+    # Apologies the person had sent before turning up: kept in the record.
+    had_apologies: Mapped[bool] = mapped_column(default=False)
+    apology_reason: Mapped[str | None] = mapped_column(String(20))
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id"),
+        CheckConstraint("status IN ('present', 'late')", name="status_known"),
+    )
+
+
+class AbsentBatch(db.Model):
+    """'Mark everyone not yet here as absent': whom it marked, so that undo can unmark them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("course_session.id", ondelete="CASCADE"), index=True
+    )
+    user_ids: Mapped[str] = mapped_column(Text, default="")  # "3,5,8": ids only, no names
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def people(self):
+        """The ids of the people the batch marked absent."""
+        return [int(part) for part in self.user_ids.split(",") if part]

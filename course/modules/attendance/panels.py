@@ -8,8 +8,14 @@ from course.extensions import db
 from course.modules.accounts.models import Role
 from course.modules.attendance.apologies import my_mark
 from course.modules.attendance.catch_ups import catch_up_for, waiting_for_approval
+from course.modules.attendance.check_in import window_is_open
 from course.modules.attendance.compliance import own_view
-from course.modules.attendance.models import AttendanceMark, reason_label, status_label
+from course.modules.attendance.models import (
+    AttendanceMark,
+    AttendanceStatus,
+    reason_label,
+    status_label,
+)
 from course.modules.attendance.records import attendee_count, cohort_rows
 from course.modules.attendance.services import ATTENDED_RULE
 from course.modules.programme.services import cohort_sessions
@@ -24,6 +30,12 @@ def _panel(template, **context):
     return Markup(render_template(template, **context))  # noqa: S704 - Jinja escaped it  # nosec B704
 
 
+def _can_check_in(course_session, mark):
+    """Check-in is open and the person is not yet marked (apologies sent do not stop them)."""
+    unmarked = mark is None or mark.status == AttendanceStatus.APOLOGIES
+    return unmarked and window_is_open(course_session)
+
+
 def session_panel(user, course_session):
     """My status for the session and the apologies link; for trainers, the register's state."""
     if user.role in ATTENDING:
@@ -32,6 +44,7 @@ def session_panel(user, course_session):
         return _panel(
             "attendance/_session_panel.html",
             course_session=course_session,
+            check_in_now=_can_check_in(course_session, mark),
             mark=mark,
             status=status_label(mark.status if mark else None),
             reason=reason_label(mark.apology_reason) if mark else "",
@@ -53,6 +66,7 @@ def session_panel(user, course_session):
             people=people,
             unmarked=people - sum(counts.values()),
             rule=ATTENDED_RULE,
+            check_in_open=window_is_open(course_session),
         )
     return None
 
@@ -68,10 +82,16 @@ def home_panel(user, cohort, next_session):
         next_mark = next(
             (m for s, m in view["upcoming"] if next_session and s.id == next_session.id), None
         )
-        if not tasks and next_mark is None:
+        check_in_now = (
+            next_session is not None
+            and window_is_open(next_session)
+            and _can_check_in(next_session, my_mark(next_session, user))
+        )
+        if not tasks and next_mark is None and not check_in_now:
             return None
         return _panel(
             "attendance/_home_panel.html",
+            check_in_now=check_in_now,
             tasks=tasks,
             next_session=next_session,
             next_mark=next_mark,

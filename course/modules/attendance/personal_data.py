@@ -1,9 +1,9 @@
-"""What attendance holds about a person: marks and apologies, catch-ups."""
+"""What attendance holds about a person: marks and apologies, check-ins, catch-ups."""
 
 from sqlalchemy import select, update
 
 from course.extensions import db
-from course.modules.attendance.models import AttendanceMark, CatchUp
+from course.modules.attendance.models import AttendanceMark, CatchUp, CheckIn
 from course.modules.privacy.registry import Section, records
 from course.modules.programme.models import CourseSession
 
@@ -40,8 +40,23 @@ def export(user):
             .order_by(CourseSession.starts_at)
         )
     )
+    check_ins = records(
+        db.session.execute(
+            select(
+                CourseSession.number.label("session"),
+                CheckIn.checked_in_at,
+                CheckIn.status,
+                CheckIn.had_apologies,
+                CheckIn.apology_reason,
+            )
+            .join(CourseSession, CourseSession.id == CheckIn.session_id)
+            .where(CheckIn.user_id == user.id)
+            .order_by(CourseSession.starts_at)
+        )
+    )
     return [
         Section("attendance", "Your attendance and apologies", marks),
+        Section("check_ins", "When you checked in with the code", check_ins),
         Section("catch_ups", "Your catch-up tasks", catch_ups),
     ]
 

@@ -8,6 +8,7 @@ own blueprint (/survey/<token>); impact.py's routes make the impact report.
 
 from course.modules.evaluation import (  # noqa: F401
     routes_answer,
+    routes_impact,
     routes_items,
     routes_results,
     routes_supervisees,

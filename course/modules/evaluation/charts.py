@@ -75,3 +75,27 @@ def diverging_chart(rows, width=720, label_width=60, row_height=34):
         "legend": list(zip(COLOURS, LIKERT_LABELS, strict=True)),
         "summary": summary + ".",
     }
+
+
+def share_chart(rows, width=720, label_width=330, row_height=26):
+    """Horizontal bars for shares (0 to 1): rows [(label, share)]; each bar carries its percent."""
+    area = width - label_width - 60
+    bars = []
+    for i, (label, share) in enumerate(rows):
+        y = 10 + i * row_height
+        bars.append(
+            {
+                "y": y,
+                "label": label if len(label) <= 48 else label[:46] + "…",
+                "width": round(max(0.0, min(1.0, share)) * area, 1),
+                "percent": _percent(share, 1),
+            }
+        )
+    return {
+        "width": width,
+        "height": 20 + len(rows) * row_height,
+        "label_width": label_width,
+        "row_height": row_height,
+        "bars": bars,
+        "summary": "; ".join(f"{label}: {_percent(share, 1)}" for label, share in rows) + ".",
+    }

@@ -1,9 +1,11 @@
 """The demo cohort's questionnaires: an answered (paired) baseline, the mid-programme one
-answered and released, feedback on the past sessions, and the end one waiting."""
+answered and released, feedback on the past sessions, and the end one waiting; and the
+supervisee survey's baseline round, answered by most teams and closed."""
 
 from datetime import datetime, time, timedelta
 
 from course.modules.evaluation import answering, services
+from course.modules.evaluation import supervisee_links as links
 from course.modules.evaluation.models import Anonymity, Audience, ItemKind, Kind, Status
 from course.timeutil import to_utc
 
@@ -121,3 +123,44 @@ def seed(demo):
         title="At the end of the programme (open early for the demo)",
     )  # fmt: skip
     end.status = Status.OPEN.value
+    _supervisee_baseline(demo)
+
+
+SUPERVISEES_WRITTEN = (
+    "Supervision mostly goes through the caseload list; there is rarely time to think.",
+    "My manager always asks how I am, even when we are short of time.",
+    "Sessions get moved when there is a crisis, which is most weeks.",
+    "I leave supervision knowing what I need to do next and by when.",
+)
+
+
+def _supervisee_baseline(demo):
+    """Most teams answer the baseline supervisee survey: some teams reach K, some do not."""
+    rng = demo.rng
+    k = services.k_anonymity()
+    teams = demo.managers[: len(demo.managers) * 4 // 5]
+    questionnaire = None
+    for n, manager in enumerate(teams):
+        team_size = rng.randint(4, 9)
+        link = links.create_link(manager, demo.cohort.id, Kind.BASELINE, team_size)
+        questionnaire = link.questionnaire_id
+        answering_now = team_size - rng.randint(0, 1) if n % 3 else rng.randint(1, k - 1)
+        items = services.items_of(link.questionnaire_id)
+        round_ = services.get_questionnaire_by_id(link.questionnaire_id)
+        for _ in range(answering_now):
+            values = _values(demo, items, -0.4)
+            for item in items:
+                if item.kind == ItemKind.TEXT:
+                    values[item.id] = (
+                        rng.choice(SUPERVISEES_WRITTEN) if rng.random() < 0.3 else None
+                    )
+            answering.submit(
+                round_, items, values,
+                answering.Respondent(link_hash=f"{rng.getrandbits(128):032x}"),
+                k=k, loading=True, team_link_id=link.id,
+            )  # fmt: skip
+    if questionnaire is not None:
+        answering.scatter(questionnaire)
+        round_ = services.get_questionnaire_by_id(questionnaire)
+        round_.opens_at = demo.sessions[0].starts_at - timedelta(days=7)
+        services.close_questionnaire(round_)

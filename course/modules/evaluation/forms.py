@@ -19,6 +19,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -206,3 +207,29 @@ class SurveyLinkForm(FlaskForm):
             NumberRange(min=1, max=60, message="Enter a number from 1 to 60"),
         ],
     )
+
+
+def _staff_count(label):
+    return IntegerField(
+        label,
+        validators=[
+            InputRequired(f"Enter the {label.lower()}, as a whole number"),
+            NumberRange(min=0, max=100000, message="Enter a whole number from 0 to 100,000"),
+        ],
+    )
+
+
+class RetentionForm(FlaskForm):
+    """One quarter's staffing of the participants' teams, as plain numbers."""
+
+    quarter = StringField(
+        "Quarter",
+        validators=[
+            DataRequired("Enter the quarter, like 2026-Q3"),
+            Regexp(r"^\d{4}-Q[1-4]$", message="Enter the quarter like 2026-Q3"),
+        ],
+    )
+    headcount = _staff_count("Headcount")
+    leavers = _staff_count("Leavers")
+    agency_staff = _staff_count("Agency staff")
+    vacancies = _staff_count("Vacancies")

@@ -11,7 +11,7 @@ from course import audit
 from course.extensions import db
 from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import ATTENDING_ROLES, Role
-from course.modules.evaluation import reminders, services
+from course.modules.evaluation import impact, reminders, services
 from course.modules.evaluation.forms import NO_SESSION, NewQuestionnaireForm, SettingsForm
 from course.modules.evaluation.models import Audience, Kind, Status
 from course.modules.programme.services import cohort_sessions
@@ -47,6 +47,7 @@ def index():
         return render_template(
             "evaluation/mine.html",
             cohort=cohort,
+            impact_released=impact.is_released(cohort.id) is not None,
             waiting=services.waiting_for(current_user, cohort.id),
             released=services.released_for(current_user, cohort.id),
         )
@@ -62,6 +63,7 @@ def index():
     return render_template(
         "evaluation/index.html", cohort=cohort, questionnaires=questionnaires, rates=rates,
         now=utcnow(),
+        impact_released=current_user.role == Role.TRAINER and impact.is_released(cohort.id),
     )  # fmt: skip
 
 

@@ -47,6 +47,11 @@ def get_questionnaire_or_404(questionnaire_id, user):
     return questionnaire
 
 
+def get_questionnaire_by_id(questionnaire_id):
+    """A questionnaire by its id (for the demo and services; never for a request)."""
+    return db.session.get(Questionnaire, questionnaire_id)
+
+
 def cohort_questionnaires(cohort_id):
     """The cohort's questionnaires, latest window first."""
     return list(

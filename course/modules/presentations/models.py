@@ -160,3 +160,28 @@ class ReflectionNote(db.Model):
     author = relationship("User", lazy="raise")
 
     __table_args__ = (UniqueConstraint("presentation_id", "author_id"),)
+
+
+class RunSheetTick(db.Model):
+    """A run-sheet item a trainer has ticked as done on the day."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("course_session.id", ondelete="CASCADE"), index=True
+    )
+    item: Mapped[str] = mapped_column(String(40))  # the item's key on the run sheet
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("session_id", "item"),)
+
+
+class RunSheetNote(db.Model):
+    """The trainers' notes on a session's run sheet: read by trainers only, encrypted at rest."""
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("course_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(EncryptedText)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -16,6 +16,7 @@ from course.modules.presentations.models import (
     Presentation,
     PresentationStatus,
     ReflectionNote,
+    RunSheetTick,
 )
 from course.modules.presentations.services import reserve_order
 from course.modules.programme.models import CourseSession
@@ -168,6 +169,13 @@ def session_presentations(session_id):
         )
         .order_by(Presentation.slot, Presentation.position, Presentation.id)
     ).all()
+
+
+def ticked_items(session_id):
+    """The keys of the run-sheet items trainers have ticked done for a session."""
+    return set(
+        db.session.scalars(select(RunSheetTick.item).where(RunSheetTick.session_id == session_id))
+    )
 
 
 def away_from(session_id):

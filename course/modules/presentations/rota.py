@@ -1,6 +1,6 @@
 """Trainers run the rota: confirm, cancel, move, mark as given, roles, and the run sheet."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -8,11 +8,16 @@ from course.extensions import db
 from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import ATTENDING_ROLES, CohortMember, Role, User
 from course.modules.presentations import queries, services, trainer_actions
-from course.modules.presentations.forms import MoveForm, RolesForm
+from course.modules.presentations.forms import MoveForm, RolesForm, RunSheetNoteForm
 from course.modules.presentations.ground_rules import GROUND_RULES
-from course.modules.presentations.models import HOLDS_SLOT, PresentationStatus
+from course.modules.presentations.models import HOLDS_SLOT, PresentationStatus, RunSheetNote
 from course.modules.presentations.routes import bp
-from course.modules.presentations.runsheet import ROLES, session_timetable
+from course.modules.presentations.runsheet import (
+    ITEM_KEY_MAX,
+    ROLES,
+    item_keys,
+    session_timetable,
+)
 from course.modules.programme.services import cohort_sessions
 from course.permissions import get_course_session_or_404, role_required
 from course.timeutil import utcnow
@@ -133,33 +138,89 @@ def _role_choices(cohort_id):
 
 
 @bp.route("/<int:session_id>/run-sheet")
-@role_required(Role.TRAINER)
+@role_required(Role.TRAINER, *ATTENDING_ROLES)
 def run_sheet(session_id):
-    """A printable plan for the session: presenters, format and timings, ground rules, roles."""
+    """The day's plan: times, presenters and their roles, ground rules; trainers tick items done.
+
+    Participants and senior managers see the same plan without the trainers' notes, without
+    who sent apologies, and without the forms.
+    """
+    return _render_run_sheet(get_course_session_or_404(session_id))
+
+
+def _render_run_sheet(course_session, note_form=None, status=200):
+    """The run sheet page; a notes form that failed is shown with its message and text."""
+    is_trainer = current_user.role == Role.TRAINER
+    presenting = [
+        p for p in queries.session_presentations(course_session.id) if p.status in HOLDS_SLOT
+    ]
+    timetable = session_timetable(course_session.starts_at, presenting)
+    role_forms = {}
+    if is_trainer:
+        if note_form is None:
+            note = db.session.get(RunSheetNote, course_session.id)
+            note_form = RunSheetNoteForm(text=note.text if note else "")
+        choices = _role_choices(course_session.cohort_id)
+        for presentation in presenting:
+            form = RolesForm(
+                prefix=f"p{presentation.id}",
+                interviewer_id=presentation.interviewer_id or 0,
+                timekeeper_id=presentation.timekeeper_id or 0,
+            )
+            form.interviewer_id.choices = form.timekeeper_id.choices = choices
+            role_forms[presentation.id] = form
+    return render_template(
+        "presentations/run_sheet.html",
+        course_session=course_session,
+        is_trainer=is_trainer,
+        presenting=presenting,
+        timetable=timetable,
+        slots={item.presentation.id: item for item in timetable if item.presentation},
+        ticked=queries.ticked_items(course_session.id),
+        ground_rules=[text for _, text in GROUND_RULES],
+        roles=ROLES,
+        role_forms=role_forms,
+        away=queries.away_from(course_session.id) if is_trainer else set(),
+        tick_form=EmptyForm(),
+        note_form=note_form,
+        now=utcnow(),
+    ), status
+
+
+@bp.post("/<int:session_id>/run-sheet/notes")
+@role_required(Role.TRAINER)
+def save_run_sheet_note(session_id):
+    """Save the trainers' notes on the run sheet; participants never see them."""
+    course_session = get_course_session_or_404(session_id)
+    form = RunSheetNoteForm()
+    if form.validate_on_submit():
+        text = (form.text.data or "").strip()
+        trainer_actions.save_run_sheet_note(course_session.id, text, current_user)
+        db.session.commit()
+        flash("Saved the trainers' notes." if text else "Removed the trainers' notes.", "success")
+        back = url_for("presentations.run_sheet", session_id=session_id, _anchor="trainers-notes")
+        return redirect(back)
+    return _render_run_sheet(course_session, note_form=form, status=400)
+
+
+@bp.post("/<int:session_id>/run-sheet/tick")
+@role_required(Role.TRAINER)
+def tick_run_sheet(session_id):
+    """Tick a run-sheet item done, or untick it."""
     course_session = get_course_session_or_404(session_id)
     presenting = [
         p for p in queries.session_presentations(course_session.id) if p.status in HOLDS_SLOT
     ]
-    choices = _role_choices(course_session.cohort_id)
-    role_forms = {}
-    for presentation in presenting:
-        form = RolesForm(
-            prefix=f"p{presentation.id}",
-            interviewer_id=presentation.interviewer_id or 0,
-            timekeeper_id=presentation.timekeeper_id or 0,
-        )
-        form.interviewer_id.choices = form.timekeeper_id.choices = choices
-        role_forms[presentation.id] = form
-    return render_template(
-        "presentations/run_sheet.html",
-        course_session=course_session,
-        presenting=presenting,
-        timetable=session_timetable(course_session.starts_at, presenting),
-        ground_rules=[text for _, text in GROUND_RULES],
-        roles=ROLES,
-        role_forms=role_forms,
-        away=queries.away_from(course_session.id),
-        now=utcnow(),
+    item = request.form.get("item", "")[:ITEM_KEY_MAX]
+    known = item_keys(session_timetable(course_session.starts_at, presenting))
+    if not EmptyForm().validate_on_submit() or item not in known:
+        abort(400)
+    trainer_actions.tick_run_sheet_item(
+        course_session.id, item, current_user, done=request.form.get("done") == "1"
+    )
+    db.session.commit()
+    return redirect(
+        url_for("presentations.run_sheet", session_id=session_id, _anchor=f"item-{item}")
     )
 
 

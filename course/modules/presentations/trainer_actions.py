@@ -1,9 +1,18 @@
 """Trainers change the rota at any time: confirm, cancel, move, mark as given, set roles.
 Each change that frees or takes a slot runs under the sessions' lock (services.lock_sessions)."""
 
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+
 from course import audit
 from course.extensions import db
-from course.modules.presentations.models import HOLDS_SLOT, OPEN, PresentationStatus
+from course.modules.presentations.models import (
+    HOLDS_SLOT,
+    OPEN,
+    PresentationStatus,
+    RunSheetNote,
+    RunSheetTick,
+)
 from course.modules.presentations.services import (
     RotaError,
     free_slot,
@@ -136,3 +145,39 @@ def assign_roles(presentation, interviewer_id, timekeeper_id):
         interviewer_id=interviewer_id,
         timekeeper_id=timekeeper_id,
     )
+
+
+def tick_run_sheet_item(session_id, item, trainer, done):
+    """Tick a run-sheet item done (or untick it); two trainers ticking at once keep one tick.
+
+    The caller commits.
+    """
+    table = RunSheetTick.__table__
+    if not done:
+        db.session.execute(
+            delete(RunSheetTick).where(
+                RunSheetTick.session_id == session_id, RunSheetTick.item == item
+            )
+        )
+        return
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(table)
+        .values(session_id=session_id, item=item, done_by_id=trainer.id, done_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["session_id", "item"])
+    )
+
+
+def save_run_sheet_note(session_id, text, trainer):
+    """Keep the trainers' notes for a session's run sheet ('' removes them). The caller commits."""
+    note = db.session.get(RunSheetNote, session_id)
+    if not text:
+        if note is not None:
+            db.session.delete(note)
+        return
+    if note is None:
+        note = RunSheetNote(session_id=session_id)
+        db.session.add(note)
+    note.text = text
+    note.updated_by_id = trainer.id
+    note.updated_at = utcnow()

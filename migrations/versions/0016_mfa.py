@@ -1,7 +1,7 @@
 """second factor at sign-in: an authenticator app per person, one-time recovery codes
 
-Revision ID: 0015_mfa
-Revises: 0014_checkin
+Revision ID: 0016_mfa
+Revises: 0015_checkin_notes
 Create Date: 2026-11-30 00:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0015_mfa"
-down_revision = "0014_checkin"
+revision = "0016_mfa"
+down_revision = "0015_checkin_notes"
 branch_labels = None
 depends_on = None
 

@@ -354,3 +354,12 @@ def test_seed_demo_gives_staff_a_key_it_prints_and_participants_none(app, runner
         "manager01@example.org", "demo passphrase for tests", second_step=False
     )
     assert participant.status_code == 302 and not participant.location.endswith("/login/code")
+
+
+def test_the_required_roles_can_be_set_as_text_from_the_environment(app):
+    with app.test_request_context():
+        app.config["COURSE_MFA_REQUIRED_ROLES"] = "admin, trainer"
+        assert second_factor.required_roles() == {"admin", "trainer"}
+        assert not second_factor.must_use(User(role=Role.EVALUATOR.value))
+        app.config["COURSE_MFA_REQUIRED_ROLES"] = ""
+        assert not second_factor.must_use(User(role=Role.ADMIN.value))

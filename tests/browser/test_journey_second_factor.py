@@ -78,6 +78,7 @@ def test_trainer_sets_up_an_authenticator_and_signs_in_with_a_fresh_code(page, s
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(re.compile(r"/login/code$"))
+        check_page(page)
         page.get_by_label("Code").fill(codes[0])
         page.get_by_role("button", name="Continue").click()
         check_page(page)

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from course.audit import AuditEvent
 from course.extensions import db
@@ -460,6 +460,28 @@ def test_the_run_sheet_has_presenters_timings_ground_rules_and_roles(world):
     assert "Observers" in page
 
 
+def test_trainers_notes_on_the_run_sheet_are_kept_encrypted_and_shown_to_trainers_only(app, world):
+    trainer = world.client(world.trainer)
+    path = f"/presentations/{world.coming}/run-sheet"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', text_of(trainer.get(path))).group(1)
+    note = "Room 2 until one o'clock; bring the flipchart."
+    response = trainer.post(f"{path}/notes", data={"csrf_token": token, "text": note})
+    assert response.status_code == 302
+    assert note in text_of(trainer.get(path))
+    with app.app_context():
+        raw = db.session.execute(text("SELECT text FROM run_sheet_note")).scalar_one()
+        assert "flipchart" not in raw
+    for person in (world.attendee, world.senior):
+        seen = text_of(world.client(person).get(path))
+        assert "flipchart" not in seen and "Trainers' notes" not in seen
+    too_long = "x" * 2001
+    response = trainer.post(f"{path}/notes", data={"csrf_token": token, "text": too_long})
+    page = text_of(response)
+    assert response.status_code == 400
+    assert "Keep the notes to 2,000 characters or fewer" in page and too_long in page
+    assert note in text_of(trainer.get(path))  # the notes saved before are kept
+
+
 def test_trainer_ticks_run_sheet_items_done_and_participants_see_it_without_trainers_notes(
     app, world
 ):
@@ -501,6 +523,9 @@ def test_trainer_ticks_run_sheet_items_done_and_participants_see_it_without_trai
     participant = world.client(world.attendee)
     assert participant.post(
         f"{path}/tick", data={"csrf_token": token, "item": item, "done": "0"}
+    ).status_code in (400, 403)
+    assert participant.post(
+        f"{path}/notes", data={"csrf_token": token, "text": "Sneaky"}
     ).status_code in (400, 403)
     assert world.client(world.outsider).get(path).status_code == 404
 

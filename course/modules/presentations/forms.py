@@ -23,6 +23,9 @@ BRIEF_MAX = 3000
 RULE_TEXT = dict(GROUND_RULES)
 
 
+RUN_SHEET_NOTE_MAX = 2000
+
+
 class LengthThenStop(Length):
     """Length that ends the field's validation when it fails: the anonymisation check is
     never run on text already refused as too long."""
@@ -149,3 +152,18 @@ class RolesForm(FlaskForm):
 
     interviewer_id = SelectField("Interviewer", coerce=int)
     timekeeper_id = SelectField("Timekeeper", coerce=int)
+
+
+class RunSheetNoteForm(FlaskForm):
+    """The trainers' notes on the run sheet."""
+
+    text = TextAreaField(
+        "Trainers' notes",
+        validators=[
+            LengthThenStop(
+                max=RUN_SHEET_NOTE_MAX,
+                message=f"Keep the notes to {RUN_SHEET_NOTE_MAX:,} characters or fewer.",
+            )
+        ],
+        render_kw={"rows": 4, "maxlength": RUN_SHEET_NOTE_MAX},
+    )

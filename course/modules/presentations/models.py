@@ -174,3 +174,14 @@ class RunSheetTick(db.Model):
     done_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("session_id", "item"),)
+
+
+class RunSheetNote(db.Model):
+    """The trainers' notes on a session's run sheet: read by trainers only, encrypted at rest."""
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("course_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(EncryptedText)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

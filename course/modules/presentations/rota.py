@@ -8,9 +8,9 @@ from course.extensions import db
 from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import ATTENDING_ROLES, CohortMember, Role, User
 from course.modules.presentations import queries, services, trainer_actions
-from course.modules.presentations.forms import MoveForm, RolesForm
+from course.modules.presentations.forms import MoveForm, RolesForm, RunSheetNoteForm
 from course.modules.presentations.ground_rules import GROUND_RULES
-from course.modules.presentations.models import HOLDS_SLOT, PresentationStatus
+from course.modules.presentations.models import HOLDS_SLOT, PresentationStatus, RunSheetNote
 from course.modules.presentations.routes import bp
 from course.modules.presentations.runsheet import (
     ITEM_KEY_MAX,
@@ -142,10 +142,14 @@ def _role_choices(cohort_id):
 def run_sheet(session_id):
     """The day's plan: times, presenters and their roles, ground rules; trainers tick items done.
 
-    Participants and senior managers see the same plan without the trainers' notes (who sent
-    apologies) and without the forms.
+    Participants and senior managers see the same plan without the trainers' notes, without
+    who sent apologies, and without the forms.
     """
-    course_session = get_course_session_or_404(session_id)
+    return _render_run_sheet(get_course_session_or_404(session_id))
+
+
+def _render_run_sheet(course_session, note_form=None, status=200):
+    """The run sheet page; a notes form that failed is shown with its message and text."""
     is_trainer = current_user.role == Role.TRAINER
     presenting = [
         p for p in queries.session_presentations(course_session.id) if p.status in HOLDS_SLOT
@@ -153,6 +157,9 @@ def run_sheet(session_id):
     timetable = session_timetable(course_session.starts_at, presenting)
     role_forms = {}
     if is_trainer:
+        if note_form is None:
+            note = db.session.get(RunSheetNote, course_session.id)
+            note_form = RunSheetNoteForm(text=note.text if note else "")
         choices = _role_choices(course_session.cohort_id)
         for presentation in presenting:
             form = RolesForm(
@@ -175,8 +182,25 @@ def run_sheet(session_id):
         role_forms=role_forms,
         away=queries.away_from(course_session.id) if is_trainer else set(),
         tick_form=EmptyForm(),
+        note_form=note_form,
         now=utcnow(),
-    )
+    ), status
+
+
+@bp.post("/<int:session_id>/run-sheet/notes")
+@role_required(Role.TRAINER)
+def save_run_sheet_note(session_id):
+    """Save the trainers' notes on the run sheet; participants never see them."""
+    course_session = get_course_session_or_404(session_id)
+    form = RunSheetNoteForm()
+    if form.validate_on_submit():
+        text = (form.text.data or "").strip()
+        trainer_actions.save_run_sheet_note(course_session.id, text, current_user)
+        db.session.commit()
+        flash("Saved the trainers' notes." if text else "Removed the trainers' notes.", "success")
+        back = url_for("presentations.run_sheet", session_id=session_id, _anchor="trainers-notes")
+        return redirect(back)
+    return _render_run_sheet(course_session, note_form=form, status=400)
 
 
 @bp.post("/<int:session_id>/run-sheet/tick")

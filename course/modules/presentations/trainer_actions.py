@@ -10,6 +10,7 @@ from course.modules.presentations.models import (
     HOLDS_SLOT,
     OPEN,
     PresentationStatus,
+    RunSheetNote,
     RunSheetTick,
 )
 from course.modules.presentations.services import (
@@ -165,3 +166,18 @@ def tick_run_sheet_item(session_id, item, trainer, done):
         .values(session_id=session_id, item=item, done_by_id=trainer.id, done_at=utcnow())
         .on_conflict_do_nothing(index_elements=["session_id", "item"])
     )
+
+
+def save_run_sheet_note(session_id, text, trainer):
+    """Keep the trainers' notes for a session's run sheet ('' removes them). The caller commits."""
+    note = db.session.get(RunSheetNote, session_id)
+    if not text:
+        if note is not None:
+            db.session.delete(note)
+        return
+    if note is None:
+        note = RunSheetNote(session_id=session_id)
+        db.session.add(note)
+    note.text = text
+    note.updated_by_id = trainer.id
+    note.updated_at = utcnow()

@@ -55,6 +55,68 @@ def ranking_chart(overview, width=720, label_width=350, row_height=28):
     }
 
 
+@dataclass
+class PhoneBar:
+    """One theme in the phone chart: its name on a line or two, then its bar and figure."""
+
+    label_lines: list
+    label_y: float
+    bar_y: float
+    text: str
+    width: float
+    shown: bool
+
+
+def _wrap(text, limit):
+    """The words of text in lines of at most limit characters (a longer word stands alone)."""
+    lines = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+# The phone chart is drawn 320 wide and shown at the screen's width (about 290 to 360 pixels
+# on phones of 320 to 390), so its 15-unit text shows at 13.5 to 17 pixels.
+PHONE_WIDTH, PHONE_FONT, PHONE_LINE, PHONE_BAR, PHONE_GAP = 320, 15, 18, 18, 14
+PHONE_LABEL_CHARS = 34  # about 300 units of 15-unit text
+PHONE_FIGURE_ROOM = 100  # "fewer than 5", "12 people" after the bar
+
+
+def phone_ranking_chart(overview):
+    """The ranking for a phone: each theme's name above its bar, in large type."""
+    k = overview.k
+    figures = [(row.theme, overview.ranking_figure(row)) for row in overview.rows]
+    largest = max((f.count for _, f in figures if f.shown), default=0)
+    area = PHONE_WIDTH - PHONE_FIGURE_ROOM
+    bars, y = [], 4
+    for theme, f in figures:
+        lines = _wrap(theme.label, PHONE_LABEL_CHARS)
+        label_y = y + PHONE_FONT
+        bar_y = y + len(lines) * PHONE_LINE + 4
+        bars.append(
+            PhoneBar(
+                label_lines=[(label_y + i * PHONE_LINE, line) for i, line in enumerate(lines)],
+                label_y=label_y,
+                bar_y=bar_y,
+                text=_people(f.count) if f.shown else f.as_text(k),
+                width=round(area * f.count / largest, 1) if f.shown else 0,
+                shown=f.shown,
+            )
+        )
+        y = bar_y + PHONE_BAR + PHONE_GAP
+    return {
+        "width": PHONE_WIDTH,
+        "height": y,
+        "font": PHONE_FONT,
+        "bar_height": PHONE_BAR,
+        "bars": bars,
+        "summary": "; ".join(f"{theme.label}: {f.as_text(k)}" for theme, f in figures) + ".",
+    }
+
+
 def _nice_ceiling(value, step=5):
     """The top of the scale: the next multiple of step at or above value."""
     return max(step, -(-value // step) * step)

@@ -128,7 +128,11 @@ RESPONSE_STATUS_CHOICES = [(s.value, s.label) for s in ResponseStatus]
 class ResponseForm(FlaskForm):
     """Senior managers: what will be done about a theme, who owns it, by when, how far it got."""
 
-    theme = SelectField("Theme", choices=THEME_CHOICES)
+    theme = SelectField(
+        "Theme",
+        choices=[("", "Choose a theme"), *THEME_CHOICES],
+        validators=[DataRequired("Choose the theme you are responding to")],
+    )
     response = TextAreaField(
         "What will be done",
         validators=[
@@ -140,7 +144,9 @@ class ResponseForm(FlaskForm):
         "Owner",
         validators=[DataRequired("Say who owns this"), Length(max=120)],
     )
-    due_on = DateField("Due by", validators=[DataRequired("Enter a real date, like 31/03/2026")])
+    due_on = DateField(
+        "Due by", validators=[DataRequired("Enter a real date, as day, month and year")]
+    )
     status = RadioField(
         "Status",
         choices=RESPONSE_STATUS_CHOICES,

@@ -1,5 +1,8 @@
 """'You said, we did': senior managers' responses to themes, and who is told about them."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from course import audit
@@ -122,3 +125,55 @@ def overdue_count(cohort_id, today):
             BarrierResponse.due_on < today,
         )
     )
+
+
+# A theme's response status, as the ranking shows it.
+RESPONDED, IN_PROGRESS, NO_RESPONSE = "responded", "in_progress", "none"
+THEME_STATUS_LABELS = {
+    RESPONDED: "Responded",
+    IN_PROGRESS: "In progress",
+    NO_RESPONSE: "No response yet",
+}
+
+
+@dataclass(frozen=True)
+class ThemeStatus:
+    """Where the responses to one theme stand."""
+
+    key: str
+    overdue: bool = False
+
+    @property
+    def label(self):
+        """'Responded', 'In progress' (', overdue') or 'No response yet'."""
+        label = THEME_STATUS_LABELS[self.key]
+        return f"{label}, overdue" if self.overdue else label
+
+
+def theme_statuses(cohort_id, today):
+    """{theme value: ThemeStatus} for every theme with a response (one query); a theme missing
+    has no response yet. A theme with an open response (planned or in progress) is in progress;
+    one whose responses are all done or not possible has been responded to."""
+    found = {}
+    for theme, status, due_on in db.session.execute(
+        select(BarrierResponse.theme, BarrierResponse.status, BarrierResponse.due_on).where(
+            BarrierResponse.cohort_id == cohort_id
+        )
+    ):
+        current = found.get(theme)
+        if status in OPEN_RESPONSE_STATUSES:
+            overdue = due_on < today or bool(current and current.overdue)
+            found[theme] = ThemeStatus(IN_PROGRESS, overdue)
+        elif current is None:
+            found[theme] = ThemeStatus(RESPONDED)
+    return found
+
+
+def theme_status(statuses, theme):
+    """The status of one theme from theme_statuses()."""
+    return statuses.get(getattr(theme, "value", theme), ThemeStatus(NO_RESPONSE))
+
+
+def example_due_date(today):
+    """A date for the due-date hint: about three months ahead, so never in the past."""
+    return today + timedelta(days=91)

@@ -68,6 +68,19 @@ def _release_form(page, formdata=None):
     return form
 
 
+def _excerpts_waiting(page, chosen_ids):
+    """The chosen new barriers whose authors agreed to quotation but that have no excerpt yet."""
+    chosen = set(chosen_ids or [])
+    return [
+        b
+        for b in page.items
+        if b.id in chosen
+        and b.status == BarrierStatus.NEW
+        and b.quote_consent
+        and not (b.excerpt or "").strip()
+    ]
+
+
 @bp.route("/review")
 @role_required(Role.TRAINER)
 def review():
@@ -92,6 +105,12 @@ def release():
         return render_template(
             "barriers/review.html", page=page, release_form=form, cohort=cohort
         ), 400
+    waiting = _excerpts_waiting(page, form.barrier_ids.data)
+    if waiting and request.form.get("without_excerpts") != "1":
+        # Asked once: release anyway, or write the excerpts first.
+        return render_template(
+            "barriers/review.html", page=page, release_form=form, cohort=cohort, waiting=waiting
+        )
     count = services.release_batch(cohort.id, form.barrier_ids.data)
     db.session.commit()
     flash(f"Released {count} barrier{'s' if count != 1 else ''} to the senior view.", "success")

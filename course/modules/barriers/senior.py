@@ -47,6 +47,9 @@ def _overview_context(cohort):
         "stages": {n: stage_label(n) for n in STAGES},
         "themes": list(Theme),
         "ranking": charts.ranking_chart(overview),
+        "phone_ranking": charts.phone_ranking_chart(overview),
+        "statuses": responses.theme_statuses(cohort.id, today),
+        "theme_status": responses.theme_status,
         "history": charts.history_chart(overview) if overview.shows_history else None,
         "quotes": quotations(cohort.id, overview) if show_quotes else None,
         "own": own_uncounted_barriers(cohort.id, current_user),
@@ -145,7 +148,12 @@ def new_response():
         db.session.commit()
         flash("Response recorded. The people who raised this theme have been told.", "success")
         return redirect(url_for("barriers.overview", flash_at="responses", _anchor="responses"))
-    return render_template("barriers/response_form.html", form=form, entry=None)
+    return render_template(
+        "barriers/response_form.html",
+        form=form,
+        entry=None,
+        example_due=responses.example_due_date(london_today()),
+    )
 
 
 @bp.route("/responses/<int:response_id>/edit", methods=["GET", "POST"])
@@ -168,4 +176,9 @@ def edit_response(response_id):
         db.session.commit()
         flash("Response updated.", "success")
         return redirect(url_for("barriers.overview", flash_at="responses", _anchor="responses"))
-    return render_template("barriers/response_form.html", form=form, entry=entry)
+    return render_template(
+        "barriers/response_form.html",
+        form=form,
+        entry=entry,
+        example_due=responses.example_due_date(london_today()),
+    )

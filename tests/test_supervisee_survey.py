@@ -429,3 +429,24 @@ def test_a_team_page_counts_whole_groups_of_k_so_one_more_answer_changes_nothing
     # Six answered; the sixth (all "strongly disagree") waits for four more to be counted.
     assert "<strong>5 answers" in page and "<strong>6 answers" not in page
     assert "Strongly disagree" in page and ">100%<" in page
+
+
+def test_the_evaluator_reads_a_rounds_written_answers_only_once_it_has_closed(
+    app, client, login, manager, make_user, cohort, quick
+):
+    _a, path = get_link(client, login, manager)
+    for _ in range(5):
+        send(app, path, answers(app, text="Supervision keeps getting moved."))
+    with app.app_context():
+        qid = db.session.scalar(
+            select(Questionnaire.id).where(Questionnaire.audience == "supervisees")
+        )
+    evaluator = make_user(Role.EVALUATOR, cohort_id=cohort)
+    login(evaluator)
+    assert client.get(f"/evaluation/{qid}/excerpts").status_code == 404
+    assert client.get(f"/evaluation/{qid}/answers.csv").status_code == 404
+    _logout(client)
+    _close_round(client, login, make_user, cohort, app)
+    login(evaluator)
+    page = client.get(f"/evaluation/{qid}/excerpts").get_data(as_text=True)
+    assert "Supervision keeps getting moved." in page

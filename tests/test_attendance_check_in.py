@@ -435,3 +435,17 @@ def test_undo_keeps_a_mark_changed_after_the_rest_were_marked_absent(
     assert "Eve Late (now Late)" in page
     assert stored(app, today) == {late.id: "late"}
     assert other.id not in stored(app, today)
+
+
+def test_a_code_typed_after_check_in_closes_is_refused_with_who_to_tell(
+    app, cohort, make_user, now
+):
+    started = _move_session(app, cohort, 7, now - timedelta(minutes=61))
+    person = make_user(cohort_id=cohort)
+    client = signed_in(app, person)
+    path = f"/attendance/{started}/check-in"
+    response = client.post(
+        path, data={"code": code(app, started, now), "csrf_token": form_token(client, path)}
+    )
+    assert "Check-in for this session has closed" in response.get_data(as_text=True)
+    assert stored(app, started) == {}

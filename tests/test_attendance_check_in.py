@@ -449,3 +449,17 @@ def test_a_code_typed_after_check_in_closes_is_refused_with_who_to_tell(
     )
     assert "Check-in for this session has closed" in response.get_data(as_text=True)
     assert stored(app, started) == {}
+
+
+def test_the_live_view_makes_as_many_queries_for_forty_people_as_for_four(
+    app, cohort, make_user, add_participants, trainer, today, count_queries
+):
+    client = signed_in(app, trainer)
+    add_participants(cohort, 4)
+    with count_queries() as few:
+        assert client.get(f"/attendance/{today}/live.json").status_code == 200
+    add_participants(cohort, 36)
+    with count_queries() as many:
+        data = client.get(f"/attendance/{today}/live.json").get_json()
+    assert data["counts"]["expected"] == 40
+    assert len(many) == len(few)

@@ -435,3 +435,31 @@ def test_undo_keeps_a_mark_changed_after_the_rest_were_marked_absent(
     assert "Eve Late (now Late)" in page
     assert stored(app, today) == {late.id: "late"}
     assert other.id not in stored(app, today)
+
+
+def test_a_code_typed_after_check_in_closes_is_refused_with_who_to_tell(
+    app, cohort, make_user, now
+):
+    started = _move_session(app, cohort, 7, now - timedelta(minutes=61))
+    person = make_user(cohort_id=cohort)
+    client = signed_in(app, person)
+    path = f"/attendance/{started}/check-in"
+    response = client.post(
+        path, data={"code": code(app, started, now), "csrf_token": form_token(client, path)}
+    )
+    assert "Check-in for this session has closed" in response.get_data(as_text=True)
+    assert stored(app, started) == {}
+
+
+def test_the_live_view_makes_as_many_queries_for_forty_people_as_for_four(
+    app, cohort, make_user, add_participants, trainer, today, count_queries
+):
+    client = signed_in(app, trainer)
+    add_participants(cohort, 4)
+    with count_queries() as few:
+        assert client.get(f"/attendance/{today}/live.json").status_code == 200
+    add_participants(cohort, 36)
+    with count_queries() as many:
+        data = client.get(f"/attendance/{today}/live.json").get_json()
+    assert data["counts"]["expected"] == 40
+    assert len(many) == len(few)

@@ -19,7 +19,7 @@ from course.modules.readings.services import (
     unobtainable_required_readings,
 )
 from course.text import render_markdown
-from tests.conftest import form_token
+from tests.conftest import Auth, form_token
 
 MENZIES = "menzies-1960-social-systems-defence"
 SCHON = "schon-1983-reflective-practitioner"
@@ -278,3 +278,20 @@ def test_participants_do_not_see_the_trainers_list(app, listed, make_user, login
     client = login(make_user(cohort_id=listed))
     page = client.get("/readings/").get_data(as_text=True)
     assert "nobody can get" not in page
+
+
+def test_the_home_page_says_how_to_get_the_next_sessions_readings(
+    app, listed, trainer, make_user, login
+):
+    schein = "schein-1999-process-consultation-revisited"  # required for session 7, the next
+    page = login(make_user(cohort_id=listed)).get("/").get_data(as_text=True)
+    start = page.index('id="to-read-heading"')
+    assert "How to get it: library" in page[start : page.index("</section>", start)]
+    _set(app, schein, library_details=None)
+    trainers = app.test_client()
+    assert Auth(trainers).login(trainer).status_code == 302
+    page = trainers.get("/").get_data(as_text=True)
+    start = page.index('id="to-read-heading"')
+    panel = page[start : page.index("</section>", start)]
+    assert "Process Consultation Revisited" in panel
+    assert "Nobody can get it: add a link, file or library details" in panel

@@ -37,6 +37,7 @@ def test_evaluator_reads_attendance_rates_barrier_themes_and_reading_progress(pa
     expect(page.get_by_role("link", name="Respond to a theme")).to_have_count(0)
     screenshot(page, "evaluator-barrier-themes")
 
+    page.get_by_text("Stage or theme: all sessions, all themes").click()  # unfold the filters
     page.get_by_label("Theme", exact=True).select_option(label="Workload and caseloads")
     page.get_by_role("button", name="Show").click()
     check_page(page)

@@ -30,6 +30,7 @@ from course.modules.attendance.models import (
 )
 from course.modules.attendance.records import _attending, marks_by_key
 from course.modules.attendance.register import MarkValues, RegisterEntry, save_register
+from course.modules.programme.models import CourseSession
 from course.timeutil import format_time, utcnow
 
 STEP_SECONDS = 30
@@ -159,9 +160,18 @@ def _is_attendee(course_session, user):
 
 
 def _other_session_code(course_session, code, now):
-    """Whether `code` is the current code of another session (any cohort's)."""
+    """Whether `code` is the current code of another session (any cohort's) held today.
+
+    Only sessions starting within a day of now are compared, so the cost stays small however
+    many sessions the site has run.
+    """
     others = db.session.scalars(
-        select(CheckInKey.secret).where(CheckInKey.session_id != course_session.id)
+        select(CheckInKey.secret)
+        .join(CourseSession, CourseSession.id == CheckInKey.session_id)
+        .where(
+            CheckInKey.session_id != course_session.id,
+            CourseSession.starts_at.between(now - timedelta(days=1), now + timedelta(days=1)),
+        )
     )
     return any(_matches(secret, code, now, range(GRACE_STEPS + 1)) for secret in others)
 

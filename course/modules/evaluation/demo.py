@@ -4,9 +4,11 @@ supervisee survey's baseline round, answered by most teams and closed."""
 
 from datetime import datetime, time, timedelta
 
+from course.extensions import db
 from course.modules.evaluation import answering, services
 from course.modules.evaluation import supervisee_links as links
 from course.modules.evaluation.models import Anonymity, Audience, ItemKind, Kind, Status
+from course.modules.evaluation.survey_models import RetentionFigure
 from course.timeutil import to_utc
 
 WRITTEN = (
@@ -124,6 +126,21 @@ def seed(demo):
     )  # fmt: skip
     end.status = Status.OPEN.value
     _supervisee_baseline(demo)
+    _retention(demo)
+
+
+def _retention(demo):
+    """Two quarters of the teams' staffing, as a senior manager would enter them."""
+    start = demo.sessions[0].starts_at.date()
+    for n, (headcount, leavers, agency, vacancies) in enumerate(((164, 11, 23, 17),
+                                                                 (166, 7, 19, 12))):  # fmt: skip
+        month = start.month - 1 + 3 * n
+        quarter = f"{start.year + month // 12}-Q{(month % 12) // 3 + 1}"
+        db.session.add(
+            RetentionFigure(cohort_id=demo.cohort.id, quarter=quarter, headcount=headcount,
+                            leavers=leavers, agency_staff=agency, vacancies=vacancies,
+                            entered_by_id=demo.seniors[0].id)
+        )  # fmt: skip
 
 
 SUPERVISEES_WRITTEN = (

@@ -10,6 +10,7 @@ from course.csv_export import csv_download
 from course.extensions import db
 from course.modules.accounts.forms import EmptyForm
 from course.modules.accounts.models import Role
+from course.modules.barriers.themes import Theme
 from course.modules.evaluation import charts, impact, services
 from course.modules.evaluation.forms import RetentionForm
 from course.modules.evaluation.routes import bp
@@ -47,7 +48,7 @@ def impact_report():
     db.session.commit()
     return render_template(
         "evaluation/impact.html", report=report, sections=SECTIONS, chart_of=chart_of,
-        button=EmptyForm(),
+        theme_labels={theme.value: theme.label for theme in Theme},
     )  # fmt: skip
 
 

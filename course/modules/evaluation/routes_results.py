@@ -85,6 +85,7 @@ def _excerpt_form(questionnaire):
 def excerpts(questionnaire_id):
     """The free-text answers (evaluator only) and the excerpts written from them."""
     questionnaire = evaluators_questionnaire_or_404(questionnaire_id)
+    _closed_if_supervisees(questionnaire)
     form = _excerpt_form(questionnaire)
     if form.validate_on_submit():
         db.session.add(
@@ -139,9 +140,17 @@ def delete_excerpt(questionnaire_id, excerpt_id):
     return redirect(url_for("evaluation.excerpts", questionnaire_id=questionnaire.id))
 
 
+def _closed_if_supervisees(questionnaire):
+    """A supervisee round's answers are read only once it has closed (its teams' batches
+    would otherwise show, look by look); 404 before."""
+    if questionnaire.audience == Audience.SUPERVISEES and not questionnaire.is_closed():
+        abort(404)
+
+
 def _exportable(questionnaire_id):
     """The questionnaire, if it has K responses counted; else 404."""
     questionnaire = evaluators_questionnaire_or_404(questionnaire_id)
+    _closed_if_supervisees(questionnaire)
     k = services.k_anonymity()
     counted = counted_responses(questionnaire, interim=not questionnaire.is_closed())
     if questionnaire.status == Status.DRAFT or counted < k:

@@ -35,6 +35,10 @@ TOO_QUICK = (
     "(Answers sent within a few seconds of opening the page look like an automated program.)"
 )
 FORM_AGAIN = "Please check your answers and send them again."
+BUSY = (
+    "Too many answers are arriving through this link at once, so yours were not sent. "
+    "They are kept below: please send them again in ten minutes."
+)
 IDENTIFYING = (
     "This could identify a child, a family or a colleague. Change the parts marked below, then "
     "send again. Your other answers are kept."
@@ -135,11 +139,13 @@ def answer(token):
     allowed = links.take_post(link)
     db.session.commit()
     link = links.link_by_token(token)  # loaded again: the commit expired it
-    if not allowed:
-        return _page("survey/busy.html", link, status=429)
+    read = answering.read_answers(items, request.form)
+    if not allowed:  # the answers are shown again, to send in a few minutes
+        form = _form(link, items, read.raw, {}, problem=BUSY)
+        form.status_code = 429
+        return form
     if request.form.get(HONEYPOT):
         return _page("survey/answered.html", link, thanks=True)  # a bot: nothing is kept
-    read = answering.read_answers(items, request.form)
     elapsed, nonce = _read_stamp(request.form.get("stamp"))
     if elapsed is None:
         return _form(link, items, read.raw, read.errors, problem=FORM_AGAIN)

@@ -111,16 +111,23 @@ def create_link(manager, cohort_id, kind, team_size):
     return link
 
 
+def _forget_posts(link):
+    """The flood counter's window says roughly when the team last answered: drop it."""
+    db.session.execute(delete(SurveyThrottle).where(SurveyThrottle.link_id == link.id))
+
+
 def replace_link(link):
     """A new address for the same team (the old one stops working); the link is open again."""
     _new_token(link)
     link.replaced += 1
     link.open = True
+    _forget_posts(link)
 
 
 def close_link(link):
     """Stop accepting answers through this link."""
     link.open = False
+    _forget_posts(link)
 
 
 def link_by_token(token):

@@ -88,6 +88,12 @@ def test_trainer_writes_an_excerpt_and_releases_the_waiting_barriers(page):
     expect(ticked).to_have_count(waiting_rows - waiting.get_by_text("Grouped with barrier").count())
     page.get_by_role("button", name="Release the ticked barriers").click()
     check_page(page)
+    # Other authors agreed to quotation and have no excerpt yet: the page asks first.
+    warning = page.get_by_role("alert").filter(has_text="no excerpt yet")
+    expect(warning).to_contain_text("Nothing has been released yet.")
+    expect(warning.get_by_role("link", name=re.compile("^Write the excerpt")).first).to_be_visible()
+    page.get_by_role("button", name="Release anyway, without those quotations").click()
+    check_page(page)
     expect(flash(page)).to_have_text(f"Released {waiting_rows} barriers to the senior view.")
     expect(page.get_by_text("No barriers are waiting.")).to_be_visible()
 

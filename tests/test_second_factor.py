@@ -363,3 +363,29 @@ def test_the_required_roles_can_be_set_as_text_from_the_environment(app):
         assert not second_factor.must_use(User(role=Role.EVALUATOR.value))
         app.config["COURSE_MFA_REQUIRED_ROLES"] = ""
         assert not second_factor.must_use(User(role=Role.ADMIN.value))
+
+
+def test_a_participant_may_turn_off_their_own_but_staff_who_must_cannot(app, make_user, login):
+    _require(app)
+    participant = make_user(Role.PARTICIPANT)
+    _give_key(app, participant)
+    client = login(participant)
+    token = form_token(client, "/account/")
+    assert "Turn off the authenticator app" in _page(client.get("/account/"))
+    response = client.post("/account/second-factor/remove", data={"csrf_token": token})
+    assert "Your authenticator app is turned off" in _page(client.get(response.location))
+    with app.app_context():
+        assert not second_factor.has_second_factor(participant.id)
+    assert _events(app, "second_factor_reset")[0].detail_items == [
+        ("reason", "turned off by the person")
+    ]
+    trainer = make_user(Role.TRAINER)
+    _give_key(app, trainer)
+    staff = Auth(app.test_client())
+    staff.login(trainer)
+    assert "Turn off the authenticator app" not in _page(staff.client.get("/account/"))
+    token = form_token(staff.client, "/account/")
+    refused = staff.client.post("/account/second-factor/remove", data={"csrf_token": token})
+    assert refused.status_code == 404
+    with app.app_context():
+        assert second_factor.has_second_factor(trainer.id)

@@ -122,6 +122,20 @@ def new_recovery_codes():
     return render_template("accounts/recovery_codes.html", codes=codes, new=False)
 
 
+@bp.post("/account/second-factor/remove")
+@login_required
+def remove_second_factor():
+    """Turn off my authenticator app, where my role does not require one."""
+    user = current_user._get_current_object()
+    if second_factor.must_use(user) or not second_factor.has_second_factor(user):
+        abort(404)
+    second_factor.reset(user)
+    audit.record("second_factor_reset", user, reason="turned off by the person")
+    db.session.commit()
+    flash("Your authenticator app is turned off: you sign in with your password alone.", "success")
+    return redirect(url_for("accounts.account"))
+
+
 def recent_sign_ins(user):
     """The person's latest sign-ins, newest first."""
     return db.session.scalars(

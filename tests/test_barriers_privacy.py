@@ -181,7 +181,7 @@ def test_overview_figures_match_the_model_under_k(app, register):
     client = app.test_client()
     Auth(client).login(register["senior"])
     text = client.get("/barriers/overview.csv").get_data(as_text=True).lstrip("\ufeff")
-    rows = [tuple(row) for row in csv.reader(io.StringIO(text))]
+    rows = [tuple(row[:5]) for row in csv.reader(io.StringIO(text))]  # less "why not shown"
     assert ("all sessions", "Workload and caseloads", "", "", "9") in rows
     assert ("all sessions", "Time and cancelled sessions", "", "", "fewer than 5") in rows
     assert ("all sessions", "Compliance and blame culture", "", "", "fewer than 5") in rows

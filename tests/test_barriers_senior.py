@@ -139,6 +139,9 @@ def test_csv_export_holds_the_suppressed_figures_and_is_audited(app, register, l
     by_theme = {row["theme"]: row["people"] for row in rows}
     assert by_theme["Workload and caseloads"] == "7"
     assert by_theme["IT systems"] == "fewer than 5"
+    reasons = {row["theme"]: row["why not shown"] for row in rows}
+    assert reasons["Workload and caseloads"] == ""
+    assert reasons["IT systems"].startswith("Fewer than 5 people: an exact small count")
     assert {row["stage"] for row in rows} == {"Sessions 1 to 4"}
     with app.app_context():
         event = db.session.scalar(

@@ -2,6 +2,8 @@
 action per theme, a due-date hint in the future, a phone chart, why 'withheld', and a warning
 before releasing barriers whose authors agreed to quotation but that have no excerpt yet."""
 
+import csv
+import io
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -258,6 +260,15 @@ def test_the_stage_filter_ranks_a_withheld_figure_with_its_explanation(
 def test_the_print_view_explains_withheld_too(app, cohort, released, sign_in):
     page = sign_in(released["senior"]).get("/barriers/overview/print").get_data(as_text=True)
     assert 'id="why-withheld"' in page
+
+
+def test_the_export_says_why_a_figure_is_withheld(app, cohort, released, sign_in):
+    text = sign_in(released["senior"]).get("/barriers/overview.csv?stage=2").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    workload = next(r for r in rows if r["theme"] == Theme.WORKLOAD.label)
+    assert workload["people"] == "withheld"
+    assert workload["why not shown"].startswith("Withheld: next to the figure for all sessions")
+    assert "fewer than 5 people raised this theme at one stage" in workload["why not shown"]
 
 
 def test_the_explanation_names_no_one(app, cohort, released, sign_in):

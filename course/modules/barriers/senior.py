@@ -17,6 +17,7 @@ from course.modules.barriers.overview import (
     quotations,
 )
 from course.modules.barriers.routes import bp
+from course.modules.barriers.suppression import FEWER
 from course.modules.barriers.themes import STAGES, Theme, stage_label
 from course.permissions import (
     cohort_ids_for,
@@ -88,7 +89,7 @@ def overview_csv(format_):
     cohort = current_cohort_or_404()
     stage, theme = parse_filters(request.args)
     overview = cohort_overview(cohort.id, stage=stage, theme=theme)
-    header = ["measure", "theme", "stage", "after release", "people"]
+    header = ["measure", "theme", "stage", "after release", "people", "why not shown"]
     measures = {"total": "all sessions", "stage": "by stage", "history": "over time"}
     rows = [
         [
@@ -97,6 +98,7 @@ def overview_csv(format_):
             stage_label(stage_number) if stage_number else "",
             to_local(release) if release else None,
             figure.as_text(overview.k),
+            _why_not_shown(figure, overview.k),
         ]
         for (measure, theme_value, stage_number, release), figure in overview.figures()
     ]
@@ -110,6 +112,18 @@ def overview_csv(format_):
     db.session.commit()
     stem = f"barrier-figures-{slugify(cohort.name)}-{london_today():%Y-%m-%d}"
     return table_response(stem, header, rows, format_)
+
+
+def _why_not_shown(figure, k):
+    """The export's plain reason for a figure it does not give, as the page explains it."""
+    if figure.shown:
+        return ""
+    if figure.state == FEWER:
+        return f"Fewer than {k} people: an exact small count could point to who they are."
+    return (
+        "Withheld: next to the figure for all sessions, the figures by stage would show that "
+        f"fewer than {k} people raised this theme at one stage."
+    )
 
 
 def get_response_or_404(response_id):

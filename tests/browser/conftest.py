@@ -94,6 +94,23 @@ class Server:
         """Run `flask --app course ARGS` against the server's database; returns its output."""
         return _run_flask(self.env, *args)
 
+    def forget_used_code(self, email):
+        """Let this person's next code be the current one again (a test's shortcut: journeys
+        sign the same staff in many times a minute, and a real code works only once)."""
+        from course.modules.accounts.models import SecondFactor, User
+
+        engine = create_engine(_psycopg(self.database_url))
+        try:
+            with engine.begin() as connection:
+                user_id = select(User.id).where(User.email == email).scalar_subquery()
+                connection.execute(
+                    update(SecondFactor)
+                    .where(SecondFactor.user_id == user_id)
+                    .values(last_step=None)
+                )
+        finally:
+            engine.dispose()
+
     def expire_sign_ins(self, email):
         """Make every live sign-in of this person idle past the timeout, as if they had left."""
         from course.modules.accounts.models import User, UserSession
@@ -233,7 +250,9 @@ def server(tmp_path_factory):
                 command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
             )
             try:
-                yield Server(_wait_for_address(process, log), database_url, log, env)
+                running = Server(_wait_for_address(process, log), database_url, log, env)
+                journey.FORGET_USED_CODE = running.forget_used_code
+                yield running
             finally:
                 process.terminate()
                 try:

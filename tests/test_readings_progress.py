@@ -3,14 +3,14 @@
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from course.extensions import db
 from course.modules.accounts.models import ATTENDING_ROLES, Cohort, CohortMember, Role, User
 from course.modules.programme.models import CourseSession
 from course.modules.programme.services import create_programme
 from course.modules.readings.models import Reading, ReadingProgress, SessionReading
-from course.modules.readings.progress import session_matrix
+from course.modules.readings.progress import cohort_summary, session_matrix
 from course.modules.readings.services import (
     attach_to_cohort,
     readings_for_sessions,
@@ -19,7 +19,7 @@ from course.modules.readings.services import (
     sync_readings,
     unread_required_readings,
 )
-from course.timeutil import london_today
+from course.timeutil import london_today, utcnow
 from tests.conftest import form_token
 
 
@@ -130,6 +130,40 @@ def test_the_summary_shows_trainers_each_person_and_others_only_percentages(
         assert "Lena Lastread" not in text
         assert "Person 0000" not in text
         assert "Each person" not in text
+
+
+def test_someone_who_joined_part_way_counts_only_for_the_sessions_since(
+    app, listed, make_user, login
+):
+    early = make_user(cohort_id=listed, name="Ella Early")
+    late = make_user(cohort_id=listed, name="Luke Late")
+    session_1, session_7 = _session(app, listed, 1), _session(app, listed, 7)
+    with app.app_context():
+        sessions = db.session.scalars(
+            select(CourseSession).where(CourseSession.cohort_id == listed)
+        ).all()
+        held = [s for s in sessions if s.starts_at < utcnow()]
+        lists = required_readings_for_sessions([s.id for s in held]).values()
+        for reading in {r.id for readings in lists for r in readings}:
+            set_read(early.id, reading, True)
+        db.session.execute(  # Luke joined after the sessions held so far
+            update(CohortMember)
+            .where(CohortMember.user_id == late.id)
+            .values(joined_on=london_today())
+        )
+        db.session.commit()
+        summary = cohort_summary(listed, 2, with_people=True)
+    assert summary.held_percent == 100  # Luke's absence from earlier lists costs nothing
+    first = next(s for s in summary.sessions if s.course_session.id == session_1)
+    assert first.percent == 100 and {count for _, count, _ in first.readings} == {1}
+    totals = {person.name: (read, of) for person, read, of in summary.people}
+    assert totals["Luke Late"] == (0, 0) and totals["Ella Early"][0] == totals["Ella Early"][1] > 0
+
+    client = login(make_user(role=Role.TRAINER, cohort_id=listed))
+    before = client.get(f"/readings/sessions/{session_1}/progress").get_data(as_text=True)
+    assert "Ella Early" in before and "Luke Late" not in before
+    coming = client.get(f"/readings/sessions/{session_7}/progress").get_data(as_text=True)
+    assert "Ella Early" in coming and "Luke Late" in coming
 
 
 def test_percentages_are_not_shown_to_others_for_a_tiny_cohort(app, listed, make_user, login):

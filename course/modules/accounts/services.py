@@ -202,6 +202,12 @@ def cohort_trainers(cohort_id):
     )
 
 
+def member_on(span, day):
+    """Whether a membership (joined_on, left_on) covered the day; None ends are open."""
+    joined_on, left_on = span or (None, None)
+    return (joined_on is None or joined_on <= day) and (left_on is None or day <= left_on)
+
+
 def membership_spans(cohort_id, user_ids=None):
     """{user id: (joined_on, left_on)} for the cohort's members: one query. None ends are open
     (a member from the cohort's start, or still a member)."""

@@ -9,7 +9,7 @@ from sqlalchemy import case, func, or_, select
 
 from course.extensions import db
 from course.modules.accounts.models import CohortMember, Role, User
-from course.modules.accounts.services import membership_spans
+from course.modules.accounts.services import member_on, membership_spans
 from course.modules.attendance.models import AttendanceMark, AttendanceStatus, CatchUp
 from course.modules.attendance.services import (
     SessionFacts,
@@ -69,9 +69,7 @@ def catch_ups_by_key(session_ids, user_ids=None):
 
 def was_member(course_session, span):
     """Whether the session fell within a membership (joined_on, left_on); None ends are open."""
-    joined_on, left_on = span or (None, None)
-    day = to_local(course_session.starts_at).date()
-    return (joined_on is None or joined_on <= day) and (left_on is None or day <= left_on)
+    return member_on(span, to_local(course_session.starts_at).date())
 
 
 def session_facts(course_session, mark, catch_up, now, days, member=True):

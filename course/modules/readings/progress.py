@@ -2,18 +2,18 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from course.extensions import db
+from course.modules.accounts.services import member_on, membership_spans
 from course.modules.programme.services import cohort_sessions
 from course.modules.readings.models import ReadingProgress
 from course.modules.readings.services import (
     attendee_ids_query,
     attendees_query,
-    readers_by_reading,
     required_readings_for_sessions,
 )
-from course.timeutil import utcnow
+from course.timeutil import to_local, utcnow
 
 
 def percent(part, whole):
@@ -53,18 +53,40 @@ class Matrix:
         return sum(1 for row in self.rows if row.done == len(self.readings))
 
 
-def session_matrix(course_session):
-    """The cohort's attendees against one session's required readings (three queries)."""
-    readings = required_readings_for_sessions([course_session.id])[course_session.id]
-    people = db.session.scalars(attendees_query(course_session.cohort_id)).all()
-    read = set(
+def _read_pairs(cohort_id, reading_ids):
+    """{(user id, reading id)} for the readings the cohort's attendees have read: one query."""
+    if not reading_ids:
+        return set()
+    return set(
         db.session.execute(
             select(ReadingProgress.user_id, ReadingProgress.reading_id).where(
-                ReadingProgress.reading_id.in_([r.id for r in readings]),
-                ReadingProgress.user_id.in_(attendee_ids_query(course_session.cohort_id)),
+                ReadingProgress.reading_id.in_(list(reading_ids)),
+                ReadingProgress.user_id.in_(attendee_ids_query(cohort_id)),
             )
         ).all()
     )
+
+
+def _members_at(course_session, people, spans):
+    """The people who were members of the cohort on the session's day (joined, not yet left)."""
+    day = to_local(course_session.starts_at).date()
+    return [p for p in people if member_on(spans.get(p.id), day)]
+
+
+def session_matrix(course_session):
+    """The people who were members on the session's day against its required readings.
+
+    Someone who joined the cohort after the session (or had left before it) is not counted.
+    Four queries.
+    """
+    cohort_id = course_session.cohort_id
+    readings = required_readings_for_sessions([course_session.id])[course_session.id]
+    people = _members_at(
+        course_session,
+        db.session.scalars(attendees_query(cohort_id)).all(),
+        membership_spans(cohort_id),
+    )
+    read = _read_pairs(cohort_id, [r.id for r in readings])
     rows = [MatrixRow(person, [(person.id, r.id) in read for r in readings]) for person in people]
     counts = [sum(row.read[i] for row in rows) for i in range(len(readings))]
     return Matrix(readings=readings, rows=rows, counts=counts)
@@ -90,48 +112,43 @@ class CohortSummary:
 
 
 def cohort_summary(cohort_id, attendees, with_people=False, now=None):
-    """Percentages per session and reading; with_people adds each person's total (trainers)."""
+    """Percentages per session and reading; with_people adds each person's total (trainers).
+
+    Each session counts the people who were members of the cohort on its day, so someone who
+    joined part-way is not counted as behind on the readings of sessions before they came.
+    """
     now = now or utcnow()
     sessions = cohort_sessions(cohort_id)
     required = required_readings_for_sessions([s.id for s in sessions])
-    all_ids = {r.id for readings in required.values() for r in readings}
-    readers = readers_by_reading(cohort_id, all_ids)
+    people = db.session.scalars(attendees_query(cohort_id)).all()
+    spans = membership_spans(cohort_id)
+    read = _read_pairs(cohort_id, {r.id for readings in required.values() for r in readings})
     summaries, held_read, held_total = [], 0, 0
+    expected = {person.id: set() for person in people}  # held sessions' readings, per person
     for course_session in sessions:
         readings = required[course_session.id]
-        read = sum(readers.get(r.id, 0) for r in readings)
-        total = attendees * len(readings)
+        members = _members_at(course_session, people, spans)
+        readers = [sum((p.id, r.id) in read for p in members) for r in readings]
         summaries.append(
             SessionSummary(
                 course_session,
                 [
-                    (r, readers.get(r.id, 0), percent(readers.get(r.id, 0), attendees))
-                    for r in readings
+                    (r, count, percent(count, len(members)))
+                    for r, count in zip(readings, readers, strict=True)
                 ],
-                percent(read, total),
+                percent(sum(readers), len(members) * len(readings)),
             )
         )
         if course_session.has_started(now):
-            held_read, held_total = held_read + read, held_total + total
+            held_read += sum(readers)
+            held_total += len(members) * len(readings)
+            for person in members:
+                expected[person.id].update(r.id for r in readings)
     summary = CohortSummary(attendees, summaries, percent(held_read, held_total))
     if with_people:
-        held_ids = {r.id for s in sessions if s.has_started(now) for r in required[s.id]}
-        summary.people = person_totals(cohort_id, held_ids)
+        totals = [
+            (p, sum((p.id, r) in read for r in expected[p.id]), len(expected[p.id]))
+            for p in people
+        ]
+        summary.people = sorted(totals, key=lambda t: (t[1], t[0].name))
     return summary
-
-
-def person_totals(cohort_id, reading_ids):
-    """[(User, read, of)] for each attendee over the given readings, fewest read first."""
-    people = db.session.scalars(attendees_query(cohort_id)).all()
-    counts = dict(
-        db.session.execute(
-            select(ReadingProgress.user_id, func.count(ReadingProgress.reading_id))
-            .where(
-                ReadingProgress.reading_id.in_(list(reading_ids)),
-                ReadingProgress.user_id.in_(attendee_ids_query(cohort_id)),
-            )
-            .group_by(ReadingProgress.user_id)
-        ).all()
-    )
-    totals = [(person, counts.get(person.id, 0), len(reading_ids)) for person in people]
-    return sorted(totals, key=lambda t: (t[1], t[0].name))

@@ -3,16 +3,25 @@ nothing, for them or for the cohort's rates, and the import preview says so befo
 
 import io
 import re
+from datetime import timedelta
 
 import time_machine
 from sqlalchemy import select
 
+from course.audit import AuditEvent
 from course.extensions import db
-from course.modules.accounts.models import Role
+from course.modules.accounts.models import CohortMember, Role, User
 from course.modules.attendance.models import AttendanceMark
 from course.modules.programme.models import CourseSession
 from tests.conftest import form_token
-from tests.meet_support import BEFORE_SESSION_7, make_cohort, member, signed_in
+from tests.meet_support import (
+    BEFORE_SESSION_7,
+    make_cohort,
+    member,
+    post_form,
+    session_id,
+    signed_in,
+)
 
 NEWCOMERS = "name,email,role,team,cohort\n" + "".join(
     f"New Person {n},new{n}@example.org,participant,Team {n},Fixed Borough\n" for n in range(1, 6)
@@ -102,3 +111,66 @@ def test_a_newcomer_sees_only_the_sessions_since_joining(app, make_user):
     assert "0 of 5 sessions" in page  # sessions 7 to 11 are the ones that are theirs
     assert page.count("Not counted: you were not in the cohort then") == 6
     assert "Catch-up to do" not in page and "catch-up to do" not in page
+
+
+def _on_the_morning_of(app, cohort_id, number):
+    """A moment just after the session starts, when its register is open."""
+    with app.app_context():
+        starts = db.session.scalar(
+            select(CourseSession.starts_at).where(
+                CourseSession.cohort_id == cohort_id, CourseSession.number == number
+            )
+        )
+    return time_machine.travel(starts + timedelta(minutes=5), tick=False)
+
+
+def _register(app, user, cohort_id, number):
+    """The session's register page as `user` sees it."""
+    page = signed_in(app, user).get(f"/attendance/{session_id(app, cohort_id, number)}")
+    return page.get_data(as_text=True)
+
+
+def test_a_newcomer_is_on_no_register_from_before_they_joined(app, make_user):
+    cohort_id, trainer, _ = _held_cohort(app, make_user)
+    with app.app_context():
+        member(make_user, cohort_id, "Nia Newcomer", joined_on=BEFORE_SESSION_7.date())
+    with time_machine.travel(BEFORE_SESSION_7, tick=False):
+        first = _register(app, trainer, cohort_id, 1)
+    with _on_the_morning_of(app, cohort_id, 7):
+        seventh = _register(app, trainer, cohort_id, 7)
+    assert "Original 01" in first and "Nia Newcomer" not in first
+    assert "Original 01" in seventh and "Nia Newcomer" in seventh
+
+
+def test_an_administrator_records_that_someone_left_and_can_undo_it(app, make_user):
+    cohort_id, trainer, _ = _held_cohort(app, make_user)
+    admin = make_user(role=Role.ADMIN)
+    path = f"/admin/cohorts/{cohort_id}"
+    with app.app_context():
+        leaver = db.session.scalar(
+            select(CohortMember)
+            .join(User, User.id == CohortMember.user_id)
+            .where(CohortMember.cohort_id == cohort_id, User.name == "Original 02")
+        ).id
+    with time_machine.travel(BEFORE_SESSION_7, tick=False):
+        client = signed_in(app, admin)
+        assert (
+            post_form(client, path, {}, action=f"{path}/members/{leaver}/left").status_code == 302
+        )
+        page = client.get(path).get_data(as_text=True)
+        third = _register(app, trainer, cohort_id, 3)
+    assert "Recorded that Original 02 left on 25 February 2026" in page
+    assert "left on" in page[page.index(">Original 02<") :].split("</tr>")[0]
+    assert "Original 02" in third  # a session while they were a member: kept
+    with _on_the_morning_of(app, cohort_id, 7):
+        assert "Original 02" not in _register(app, trainer, cohort_id, 7)  # after they left
+    with app.app_context():
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "cohort_member_left")
+        )
+        assert event.actor_id == admin.id
+
+    with time_machine.travel(BEFORE_SESSION_7, tick=False):
+        post_form(client, path, {}, action=f"{path}/members/{leaver}/returned")
+    with _on_the_morning_of(app, cohort_id, 7):
+        assert "Original 02" in _register(app, trainer, cohort_id, 7)

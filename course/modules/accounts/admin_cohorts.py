@@ -105,12 +105,7 @@ def cohort(cohort_id):
 @bp.post("/cohorts/<int:cohort_id>/members/<int:member_id>/remove")
 def remove_member(cohort_id, member_id):
     """Take a person out of a cohort (their account stays)."""
-    scope.get_managed_cohort_or_404(cohort_id)
-    member = db.session.scalar(
-        select(CohortMember).where(
-            CohortMember.id == member_id, CohortMember.cohort_id == cohort_id
-        )
-    ) or abort(404)
+    member = _member_or_404(cohort_id, member_id)
     audit.record(
         "cohort_member_removed", object_type="Cohort", object_id=cohort_id, user_id=member.user_id
     )
@@ -118,6 +113,56 @@ def remove_member(cohort_id, member_id):
     db.session.commit()
     flash("Removed the person from the cohort.", "success")
     return redirect(url_for("admin.cohort", cohort_id=cohort_id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/members/<int:member_id>/left")
+def member_left(cohort_id, member_id):
+    """Record that a person left the cohort today: later sessions no longer count for them."""
+    member = _member_or_404(cohort_id, member_id)
+    today = london_today()
+    member.left_on = max(today, member.joined_on or today)
+    audit.record(
+        "cohort_member_left",
+        object_type="Cohort",
+        object_id=cohort_id,
+        user_id=member.user_id,
+        left_on=member.left_on.isoformat(),
+    )
+    db.session.commit()
+    flash(
+        f"Recorded that {_name(member)} left on {member.left_on:%-d %B %Y}. Sessions after "
+        "that do not count for or against them, and they are not on those registers.",
+        "success",
+    )
+    return redirect(url_for("admin.cohort", cohort_id=cohort_id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/members/<int:member_id>/returned")
+def member_returned(cohort_id, member_id):
+    """Undo a recorded leaving: the person is a member again with no end date."""
+    member = _member_or_404(cohort_id, member_id)
+    member.left_on = None
+    audit.record(
+        "cohort_member_returned", object_type="Cohort", object_id=cohort_id, user_id=member.user_id
+    )
+    db.session.commit()
+    flash(f"{_name(member)} is a member again, with no end date.", "success")
+    return redirect(url_for("admin.cohort", cohort_id=cohort_id))
+
+
+def _name(member):
+    """The member's name, for a message."""
+    return db.session.get(User, member.user_id).name
+
+
+def _member_or_404(cohort_id, member_id):
+    """A membership of a cohort this administrator manages; 404 for any other."""
+    scope.get_managed_cohort_or_404(cohort_id)
+    return db.session.scalar(
+        select(CohortMember).where(
+            CohortMember.id == member_id, CohortMember.cohort_id == cohort_id
+        )
+    ) or abort(404)
 
 
 @bp.route("/audit")

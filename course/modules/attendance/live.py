@@ -18,7 +18,7 @@ from course.modules.attendance.models import (
     reason_label,
     status_label,
 )
-from course.modules.attendance.records import attendees, marks_by_key
+from course.modules.attendance.records import attendees, marks_by_key, session_attendees
 from course.modules.attendance.register import MarkValues, RegisterEntry, save_register
 from course.timeutil import utcnow
 
@@ -70,8 +70,8 @@ class PersonInRoom:
 
 def room(course_session):
     """Everyone on the register with their mark and check-in: three queries."""
-    people = attendees(course_session.cohort_id)
     marks = {uid: mark for (_, uid), mark in marks_by_key([course_session.id], fresh=True).items()}
+    people = session_attendees(course_session, marks)
     arrivals = check_ins(course_session.id)
     late_flag = flag_from(course_session)
     lines = []
@@ -126,8 +126,8 @@ def latest_batch(session_id):
 
 def mark_rest_absent(course_session, trainer):
     """Mark everyone still unmarked as Absent, and remember whom, for undo. The caller commits."""
-    people = attendees(course_session.cohort_id)
     marks = marks_by_key([course_session.id], fresh=True)
+    people = session_attendees(course_session, {uid for _, uid in marks})
     entries = [
         RegisterEntry(p.id, MarkValues(), MarkValues(AttendanceStatus.ABSENT))
         for p in people

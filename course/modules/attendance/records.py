@@ -40,6 +40,17 @@ def attendees(cohort_id):
     )
 
 
+def session_attendees(course_session, marks=()):
+    """The attendees who were members on the session's day (joined by then, not yet left),
+    and anyone already marked for it: the people its register and live view list."""
+    spans = membership_spans(course_session.cohort_id)
+    return [
+        person
+        for person in attendees(course_session.cohort_id)
+        if person.id in marks or was_member(course_session, spans.get(person.id))
+    ]
+
+
 def attendee_count(cohort_id):
     """How many people attend the cohort's sessions."""
     return db.session.scalar(_attending(select(func.count(User.id)), cohort_id))

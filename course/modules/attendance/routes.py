@@ -15,7 +15,7 @@ from course.modules.attendance.models import (
     reason_label,
     status_label,
 )
-from course.modules.attendance.records import attendees, marks_by_key
+from course.modules.attendance.records import marks_by_key, session_attendees
 from course.modules.attendance.register import (
     register_history,
     register_is_open,
@@ -65,8 +65,8 @@ def index():
 
 def _register_parts(course_session):
     """Everyone on the register, {user_id: User}, and {user_id: mark}."""
-    people = attendees(course_session.cohort_id)
     marks = {user_id: mark for (_, user_id), mark in marks_by_key([course_session.id]).items()}
+    people = session_attendees(course_session, marks)
     return people, {u.id: u for u in people}, marks
 
 

@@ -147,8 +147,7 @@ def cohort_summary(cohort_id, attendees, with_people=False, now=None):
     summary = CohortSummary(attendees, summaries, percent(held_read, held_total))
     if with_people:
         totals = [
-            (p, sum((p.id, r) in read for r in expected[p.id]), len(expected[p.id]))
-            for p in people
+            (p, sum((p.id, r) in read for r in expected[p.id]), len(expected[p.id])) for p in people
         ]
         summary.people = sorted(totals, key=lambda t: (t[1], t[0].name))
     return summary

@@ -14,7 +14,7 @@ from course.modules.programme.models import CourseSession
 from course.modules.programme.services import create_programme
 from course.modules.readings.models import Reading
 from course.timeutil import london_today, utcnow
-from tests.conftest import form_token
+from tests.conftest import Auth, form_token
 
 
 @pytest.fixture
@@ -391,15 +391,8 @@ def test_seed_demo_gives_managers_entries_and_one_shared_with_feedback(app, runn
         assert [e.title for e in entries if e.shared_with_trainers] == [
             "Supervising a newly qualified worker after a difficult visit"
         ]
-    token = page_token(client.get("/login").get_data(as_text=True))
-    client.post(
-        "/login",
-        data={
-            "email": "trainer1@example.org",
-            "password": "reflective-practice-demo",
-            "csrf_token": token,
-        },
-    )
+    # The demo trainer has an authenticator app: Auth signs in with a code computed from it.
+    assert Auth(client).login("trainer1@example.org", "reflective-practice-demo").status_code == 302
     page = client.get("/journal/shared").get_data(as_text=True)
     assert "Supervising a newly qualified worker" in page
     assert "A hard week on duty" not in page

@@ -26,6 +26,7 @@ def site_app(tmp_path):
             "COURSE_ARGON2_TIME_COST": 1,
             "COURSE_ARGON2_MEMORY_COST": 64,
             "COURSE_SITE_URL": SITE,
+            "COURSE_MFA_REQUIRED_ROLES": (),  # second factors have their own tests
         }
     )
     with app.app_context():

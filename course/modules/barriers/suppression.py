@@ -10,9 +10,11 @@ keep a count under K from being shown or worked out:
    comparing the page before and after a release never isolates fewer than K people. (A shown
    figure can therefore be up to K - 1 below the exact count.)
 3. A theme's stage breakdown is shown only when the stage figures it shows add up to at least
-   the theme's figure. Then the theme's figure minus the shown stages is zero or less, and a
-   hidden stage cannot be bounded from below by subtraction. Otherwise the whole breakdown of
-   that theme is withheld, its large cells too, and withheld cells say nothing about their size.
+   the theme's figure, and none of them is above it. Then the theme's figure minus the shown
+   stages is zero or less, so a hidden stage cannot be bounded from below by subtraction, and no
+   stage tells more about the theme's count than its own figure does. Otherwise the whole
+   breakdown of that theme is withheld, its large cells too, and withheld cells say nothing
+   about their size.
 
 Filters only choose which of these figures to display: a figure is computed once, the same under
 every filter and in every export, so no filter or combination of them gives a new number.
@@ -107,8 +109,10 @@ def theme_figures(theme, releases, new_in_theme, new_in_stage, k):
         stage: _latest(stepped_counts([new_in_stage.get((stage, r), 0) for r in releases], k))
         for stage in STAGES
     }
-    shown_sum = sum(c for c in stage_counts.values() if c is not None)
-    if total is not None and shown_sum < total:
+    shown = [c for c in stage_counts.values() if c is not None]
+    # A stage shown above the theme's (stepped, so possibly stale) total would bound the total
+    # from below, and with it what the last release added: withhold the breakdown then too.
+    if total is not None and (sum(shown) < total or max(shown, default=0) > total):
         stages = {stage: WITHHELD_FIGURE for stage in STAGES}
     else:
         stages = {stage: _figure(count) for stage, count in stage_counts.items()}

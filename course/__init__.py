@@ -20,6 +20,11 @@ DEFAULTS = dict(
     SESSION_COOKIE_SAMESITE="Lax",
     SESSION_COOKIE_SECURE=False,
     PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+    # The cookie is written only when the session changes. Refreshed on every response, an
+    # autosave answered while a form was being submitted would write back the session it read,
+    # and lose what the submission put there (the browser copy to forget, a flash message).
+    # Sign-ins end on the server (COURSE_IDLE_TIMEOUT, COURSE_ABSOLUTE_TIMEOUT), not by cookie.
+    SESSION_REFRESH_EACH_REQUEST=False,
     COURSE_IDLE_TIMEOUT=timedelta(hours=2),
     COURSE_ABSOLUTE_TIMEOUT=timedelta(hours=12),
     # Sign-in throttling (accounts/authentication.py): failures that go freely, per account and

@@ -70,6 +70,32 @@ def test_autosave_keeps_a_draft_and_answers_with_the_time(app, author, login):
     assert "First words and more</textarea>" in page and "This is a draft" in page
 
 
+def test_an_autosave_answered_after_the_save_does_not_undo_what_the_save_told_the_browser(
+    app, author, login
+):
+    """A browser shares one cookie between the save and an autosave already on its way."""
+    client = login(author)
+    _, token, _, _ = open_editor(client, "/journal/new")
+    data = editor_fields("Racing", notes="Words")
+    cookie_before_the_save = client.get_cookie("session").value
+    saved = client.post("/journal/new", data={**data, "csrf_token": token})
+    assert saved.status_code == 302
+
+    # The autosave was sent with the cookie of before the save, and its answer comes last.
+    autosave = app.test_client()
+    autosave.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+    autosave.set_cookie("session", cookie_before_the_save)
+    late = autosave.post("/journal/new/draft", data=data, headers={**JSON, "X-CSRFToken": token})
+    assert late.status_code == 200
+    for header in late.headers.getlist("Set-Cookie"):  # the browser takes any cookie it sets
+        name, _, value = header.split(";")[0].partition("=")
+        client.set_cookie(name, value)
+
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Your entry is saved. Only you can read it." in page
+    assert 'data-journal-forget="new"' in page
+
+
 def test_autosave_without_the_token_is_kept_but_not_applied(app, author, login):
     entry_id = write_entry(app, author, "Original", body="Original text")
     client = login(author)

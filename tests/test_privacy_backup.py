@@ -182,5 +182,6 @@ def test_postgresql_backup_with_pg_dump_restores_every_row_and_text(
         after = {t.name: db.session.scalar(select(func.count()).select_from(t))
                  for t in db.metadata.sorted_tables}  # fmt: skip
         assert db.session.get(JournalEntry, entry_id).body == SENTENCE
+        db.session.remove()  # give the connection back, so that dispose closes it
         db.engine.dispose()
     assert after == before

@@ -42,6 +42,24 @@ DEFAULTS = dict(
     COURSE_MFA_PARTICIPANTS_MAY=True,
     COURSE_MFA_PENDING_LIFETIME=timedelta(minutes=5),
     COURSE_SET_PASSWORD_LINK_LIFETIME=timedelta(days=7),
+    # Single sign-on with an OpenID Connect provider (accounts/single_sign_on.py): all three of
+    # the issuer (e.g. "https://login.microsoftonline.com/<tenant id>/v2.0"), the client id and
+    # its secret switch it on; the redirect URI to register at the provider is
+    # <COURSE_SITE_URL>/login/sso/callback.
+    COURSE_OIDC_ISSUER=None,
+    COURSE_OIDC_CLIENT_ID=None,
+    COURSE_OIDC_CLIENT_SECRET=None,
+    COURSE_OIDC_NAME=None,  # the organisation, as the button says: "Sign in with <name>"
+    COURSE_OIDC_SCOPES="openid email profile",
+    # The claim that names an account's email on a first sign-in; "email" counts only when the
+    # provider marks it verified. Entra ID often suits "preferred_username" (the sign-in name).
+    COURSE_OIDC_MATCH_CLAIM="email",
+    COURSE_OIDC_CREATE_ACCOUNTS=False,  # make a participant's account for an unknown person
+    # The provider's authentication methods ("amr" values, a list or comma-separated) that count
+    # as the site's second factor, e.g. ["mfa"]; empty: the site always asks for its own.
+    COURSE_OIDC_TRUSTED_AMR=[],
+    COURSE_SSO_ONLY=False,  # with single sign-on set up, no passwords but the break-glass one
+    COURSE_SSO_BREAK_GLASS=None,  # the email of the administrator who may still use a password
     COURSE_DEMO_PASSWORD="reflective-practice-demo",  # noqa: S106 - the documented demo password  # nosec B106
     COURSE_K_ANONYMITY=5,
     COURSE_PRESENTATION_CUTOFF_HOURS=48,

@@ -29,7 +29,8 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 # Every test runs at a stated moment (DEFAULT_NOW, or --now / COURSE_TEST_NOW): see tests/clock.py.
 # demo_client (tests/crawl_support.py): the demo cohort, signed in as a role.
-pytest_plugins = ["tests.clock", "tests.crawl_support"]
+# provider (tests/oidc_support.py): a real OpenID provider, and the site set up to use it.
+pytest_plugins = ["tests.clock", "tests.crawl_support", "tests.oidc_support"]
 
 
 def _database_url(tmp_path):

@@ -6,11 +6,12 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_login import current_user, login_required
 
 from course.extensions import db, login_manager
-from course.modules.accounts import second_factor, services
+from course.modules.accounts import second_factor, services, single_sign_on
 from course.modules.accounts.authentication import SignInRefused, authenticate
 from course.modules.accounts.devices import remember_device
 from course.modules.accounts.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from course.modules.accounts.passwords import verify_password
+from course.modules.accounts.single_sign_on_accounts import sign_out_offer
 
 bp = Blueprint("accounts", __name__)
 
@@ -49,6 +50,7 @@ def login():
     refused = None
     if form.validate_on_submit():
         try:
+            single_sign_on.refuse_password_when_sso_only(form.email.data)
             user = authenticate(form.email.data, form.password.data)
         except SignInRefused as error:
             refused = error
@@ -59,7 +61,12 @@ def login():
                 second_factor.begin_pending(user, next_address)
                 return redirect(url_for("accounts.login_code"))
             return finish_sign_in(user, next_address)
-    response = render_template("accounts/login.html", form=form, refused=refused)
+    response = render_template(
+        "accounts/login.html",
+        form=form,
+        refused=refused,
+        **single_sign_on.login_page_context(form.errors or refused),
+    )
     if refused and refused.throttled:
         return response, 429, {"Retry-After": str(refused.wait_minutes * 60)}
     return response
@@ -80,8 +87,11 @@ def finish_sign_in(user, next_address, second_factor_done=False):
 @login_required
 def logout():
     """Sign out: the server-side session ends, so the old cookie stops working."""
+    provider_sign_out = sign_out_offer(current_user)
     services.end_current_session()
     db.session.commit()
+    if provider_sign_out:  # shown once on the sign-in page
+        session[single_sign_on.SIGN_OUT_KEY] = provider_sign_out
     flash("You have signed out.", "success")
     response = redirect(url_for("accounts.login"))
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA

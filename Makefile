@@ -13,7 +13,7 @@ $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(BIN)/activate
 
-# The Nu Html Checker, a test partner from npm (run with Java).
+# Test partners from npm: the Nu Html Checker (run with Java) and oidc-provider (run with Node).
 $(VNU): tests/tools/package.json tests/tools/package-lock.json
 	npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts --silent
 	touch $@

@@ -355,6 +355,46 @@ def test_trainer_sees_the_matrix_with_rates_flag_and_forecast(
     assert "100%" in grace and "Flagged" not in grace
 
 
+def test_trainer_home_lists_the_people_the_matrix_flags_in_its_order(
+    app, cohort, make_user, login, trainers, past
+):
+    steady = make_user(cohort_id=cohort, name="Grace Gill")
+    back = make_user(cohort_id=cohort, name="Ben Barker")
+    flagged = make_user(cohort_id=cohort, name="Hassan Hughes")
+    senior = make_user(role=Role.SENIOR_MANAGER, cohort_id=cohort, name="Amir Senior")
+    newcomer = make_user(cohort_id=cohort, name="Kim Newcomer")
+    for course_session in past:
+        mark(app, course_session, steady, "present")
+    mark(app, past[-3], back, "absent")
+    mark(app, past[-2], back, "absent")
+    mark(app, past[-1], back, "present")  # attending again clears the flag
+    mark(app, past[-2], flagged, "apologies", "sickness")
+    mark(app, past[-1], flagged, "absent")
+    mark(app, past[-2], senior, "absent")
+    mark(app, past[-1], senior, "absent")
+    # Kim joined after session past[-2]: her mark there counts for nothing, so one absence.
+    mark(app, past[-2], newcomer, "absent")
+    mark(app, past[-1], newcomer, "absent")
+    with app.app_context():
+        membership = db.session.scalar(
+            select(CohortMember).where(
+                CohortMember.user_id == newcomer.id, CohortMember.cohort_id == cohort
+            )
+        )
+        membership.joined_on = (past[-2].ends_at + timedelta(days=1)).date()
+        db.session.commit()
+    client = login(trainers[0])
+    home = client.get("/").get_data(as_text=True)
+    assert "Missed two sessions in a row: Hassan Hughes, Amir Senior." in home
+    matrix = client.get("/attendance/").get_data(as_text=True)
+    flagged_rows = [
+        name
+        for name in ("Grace Gill", "Ben Barker", "Hassan Hughes", "Amir Senior", "Kim Newcomer")
+        if "Flagged" in matrix[matrix.index(name) :].split("</tr>", 1)[0]
+    ]
+    assert flagged_rows == ["Hassan Hughes", "Amir Senior"]
+
+
 def test_senior_manager_sees_the_cohort_summary_and_the_people_flagged(
     app, cohort, make_user, login, past
 ):

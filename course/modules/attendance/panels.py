@@ -16,7 +16,7 @@ from course.modules.attendance.models import (
     reason_label,
     status_label,
 )
-from course.modules.attendance.records import attendee_count, cohort_rows
+from course.modules.attendance.records import attendee_count, flagged_attendees
 from course.modules.attendance.services import ATTENDED_RULE
 from course.modules.programme.services import cohort_sessions
 from course.timeutil import london_today
@@ -98,12 +98,11 @@ def home_panel(user, cohort, next_session):
         )
     if user.role == Role.TRAINER:
         waiting = waiting_for_approval(cohort.id)
-        flagged = [r.user for r in cohort_rows(sessions, cohort.id) if r.record.flagged]
         return _panel(
             "attendance/_home_panel_trainer.html",
             waiting=waiting[:WAITING_SHOWN],
             waiting_count=len(waiting),
-            flagged=flagged,
+            flagged=flagged_attendees(sessions, cohort.id),
             today=london_today(),
         )
     return None

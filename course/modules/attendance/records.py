@@ -14,6 +14,7 @@ from course.modules.attendance.models import AttendanceMark, AttendanceStatus, C
 from course.modules.attendance.services import (
     SessionFacts,
     catch_up_due,
+    has_consecutive_absences,
     is_absence,
     person_record,
 )
@@ -86,11 +87,22 @@ def was_member(course_session, span):
 def session_facts(course_session, mark, catch_up, now, days, member=True):
     """The rules' view of one person and one session."""
     held = course_session.is_past(now) and not course_session.cancelled
+    ended_on = _end_day(course_session, held)
+    return _facts(course_session, held, ended_on, mark, catch_up, days, member)
+
+
+def _end_day(course_session, held):
+    """The local day a held session ended (what a catch-up's due date counts from)."""
+    return to_local(course_session.ends_at).date() if held else None
+
+
+def _facts(course_session, held, ended_on, mark, catch_up, days, member):
+    """session_facts, with what depends on the session alone worked out by the caller."""
     status = mark.status if mark else None
     due = None
     if held and is_absence(status):
         due = catch_up_due(
-            to_local(course_session.ends_at).date(),
+            ended_on,
             to_local(mark.marked_at).date(),
             days,
             catch_up.due_on if catch_up else None,
@@ -189,16 +201,24 @@ def person_rows(sessions, users, marks, catch_ups, now=None, spans=None):
     today = to_local(now).date()
     days = current_app.config["COURSE_CATCH_UP_DAYS"]
     spans = spans or {}
+    # What depends on the session alone, worked out once rather than once a person.
+    held = [s.is_past(now) and not s.cancelled for s in sessions]
+    basics = [
+        (s, s.id, done, _end_day(s, done), to_local(s.starts_at).date())
+        for s, done in zip(sessions, held, strict=True)
+    ]
     rows = []
     for user in users:
-        user_marks = [marks.get((s.id, user.id)) for s in sessions]
-        user_catch_ups = [catch_ups.get((s.id, user.id)) for s in sessions]
-        member = [was_member(s, spans.get(user.id)) for s in sessions]
-        facts = [
-            session_facts(s, m, c, now, days, inside)
-            for s, m, c, inside in zip(sessions, user_marks, user_catch_ups, member, strict=True)
-        ]
-        outside = {s.id for s, inside in zip(sessions, member, strict=True) if not inside}
+        span = spans.get(user.id)
+        user_marks, user_catch_ups, facts, outside = [], [], [], set()
+        for s, session_id, done, ended_on, day in basics:
+            mark, catch_up = marks.get((session_id, user.id)), catch_ups.get((session_id, user.id))
+            inside = member_on(span, day)
+            user_marks.append(mark)
+            user_catch_ups.append(catch_up)
+            facts.append(_facts(s, done, ended_on, mark, catch_up, days, inside))
+            if not inside:
+                outside.add(session_id)
         record = person_record(facts, today)
         rows.append(PersonRow(user, user_marks, user_catch_ups, facts, record, outside))
     return rows
@@ -216,6 +236,42 @@ def cohort_rows(sessions, cohort_id, now=None):
         now,
         membership_spans(cohort_id),
     )
+
+
+def flagged_attendees(sessions, cohort_id, now=None):
+    """The attendees flagged for absences in a row, in the matrix's order: what the trainer's
+    home page lists. Three queries of plain columns; the flag needs only each mark's status and
+    who was a member when, so no mark or catch-up is loaded as an object."""
+    now = now or utcnow()
+    session_ids = [s.id for s in sessions]
+    statuses = dict(
+        ((session_id, user_id), status)
+        for session_id, user_id, status in db.session.execute(
+            select(AttendanceMark.session_id, AttendanceMark.user_id, AttendanceMark.status).where(
+                AttendanceMark.session_id.in_(session_ids)
+            )
+        )
+    )
+    spans = membership_spans(cohort_id)
+    basics = [
+        (s, s.is_past(now) and not s.cancelled, to_local(s.starts_at).date()) for s in sessions
+    ]
+    flagged = []
+    for user in attendees(cohort_id):
+        span = spans.get(user.id)
+        facts = [
+            SessionFacts(
+                number=s.number,
+                held=held,
+                status=statuses.get((s.id, user.id)),
+                cancelled=s.cancelled,
+                member=member_on(span, day),
+            )
+            for s, held, day in basics
+        ]
+        if has_consecutive_absences(facts):
+            flagged.append(user)
+    return flagged
 
 
 def own_row(sessions, user, now=None):

@@ -12,8 +12,11 @@ from course.modules.accounts import second_factor, single_sign_on
 from course.modules.accounts.models import Role, User
 from course.modules.accounts.models_single_sign_on import SingleSignOnIdentity
 from course.modules.accounts.single_sign_on import LEEWAY, MAX_PARAMETER
+from course.modules.privacy.erasure import erase_person
+from course.modules.privacy.registry import collect
 from tests.conftest import PASSWORD, Auth
 from tests.oidc_support import ID_TOKEN_TTL, ORGANISATION, sign_in_at_provider, state_of
+from tests.test_html_valid import validate
 
 
 def _verified(email, **more):
@@ -197,6 +200,19 @@ def test_a_replayed_callback_is_refused(client, app, provider, make_user):
     assert _failure_reasons(app) == ["state not recognised", "state not recognised"]
 
 
+def test_someone_elses_callback_is_refused_while_a_sign_in_is_under_way(
+    client, app, provider, make_user
+):
+    make_user(email="pat@example.org")
+    provider.accounts(pat=_verified("pat@example.org"), sam=_verified("sam@example.org"))
+    attackers_callback = sign_in_at_provider(app.test_client(), "sam")
+    client.get("/login/sso")  # the victim's own sign-in, started in this browser
+    response = client.get(attackers_callback)
+    _assert_clear_failure(response, "not started in this browser")
+    assert _signed_in_as(client) is None
+    assert _failure_reasons(app) == ["state not recognised"]
+
+
 def test_cancelling_at_the_provider_says_so(client, app, provider):
     state = state_of(client.get("/login/sso").location)
     response = client.get(
@@ -314,3 +330,36 @@ def test_signing_out_after_a_password_offers_no_provider_sign_out(client, app, p
     Auth(client).login(user)
     Auth(client).logout()
     assert "Sign out of" not in client.get("/login").get_data(as_text=True)
+
+
+def test_erasing_a_person_forgets_who_they_are_at_the_provider(client, app, provider, make_user):
+    user = make_user(email="pat@example.org")
+    admin = make_user(role=Role.ADMIN)
+    provider.accounts(pat=_verified("pat@example.org"))
+    client.get(sign_in_at_provider(client, "pat"))
+    with app.app_context():
+        sections = {section.key: section for section in collect(db.session.get(User, user.id))}
+        assert [r["subject"] for r in sections["single_sign_on"].records] == ["pat"]
+        erase_person(db.session.get(User, user.id), "asked", db.session.get(User, admin.id))
+        assert db.session.scalar(select(SingleSignOnIdentity)) is None
+
+
+def test_the_single_sign_on_pages_are_valid_html(client, app, provider, make_user, tmp_path):
+    make_user(email="pat@example.org")
+    provider.accounts(pat=_verified("pat@example.org"))
+    pages = {"login with the button": client.get("/login")}
+    client.get(sign_in_at_provider(client, "pat"))
+    Auth(client).logout()
+    pages["provider's sign-out offered"] = client.get("/login")
+    pages["failure"] = client.get("/login/sso/callback?state=x&code=y")
+    app.config["COURSE_SSO_ONLY"] = True
+    pages["sso only"] = client.get("/login")
+    pages["break-glass form"] = client.get("/login?break_glass=1")
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    names = {}
+    for number, (name, response) in enumerate(pages.items()):
+        (folder / f"page{number}.html").write_text(response.get_data(as_text=True))
+        names[f"page{number}.html"] = name
+    errors = [f"{names[m['url'].rsplit('/', 1)[1]]}: {m['message']}" for m in validate(folder)]
+    assert errors == []

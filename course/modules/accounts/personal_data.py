@@ -13,6 +13,7 @@ from course.modules.accounts.models import (
     User,
     UserSession,
 )
+from course.modules.accounts.models_single_sign_on import SingleSignOnIdentity
 from course.modules.privacy.registry import Section, records
 
 
@@ -59,6 +60,16 @@ def export(user):
             .order_by(UserSession.created_at)
         )
     )
+    single_sign_on = records(
+        db.session.execute(
+            select(
+                SingleSignOnIdentity.issuer,
+                SingleSignOnIdentity.subject,
+                SingleSignOnIdentity.created_at.label("linked_at"),
+                SingleSignOnIdentity.last_used_at,
+            ).where(SingleSignOnIdentity.user_id == user.id)
+        )
+    )
     actions = records(
         db.session.execute(
             select(AuditEvent.at, AuditEvent.action, AuditEvent.object_type)
@@ -70,6 +81,7 @@ def export(user):
         Section("account", "Your account", account),
         Section("cohorts", "Your cohorts", cohorts),
         Section("sign_ins", "Your sign-ins", sign_ins),
+        Section("single_sign_on", "Who you are at your organisation's sign-in", single_sign_on),
         Section("actions", "What you did on the site (from the audit log)", actions),
     ]
 
@@ -79,6 +91,7 @@ def erase(user):
     old_email = user.email
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     db.session.execute(delete(SetPasswordToken).where(SetPasswordToken.user_id == user.id))
+    db.session.execute(delete(SingleSignOnIdentity).where(SingleSignOnIdentity.user_id == user.id))
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == old_email))
     user.email = f"erased-{user.id}@erased.invalid"
     user.name = f"Erased person {user.id}"

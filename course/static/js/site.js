@@ -35,6 +35,13 @@
       });
     });
   });
+  // On a phone the menu is one row that scrolls sideways: show the current page's item.
+  var menu = document.querySelector(".site-nav ul");
+  var here = menu && menu.querySelector("[aria-current='page']");
+  if (here && menu.scrollWidth > menu.clientWidth) {
+    var item = here.parentNode;
+    menu.scrollLeft = item.offsetLeft - menu.offsetLeft - (menu.clientWidth - item.offsetWidth) / 2;
+  }
   // Ask before a destructive action marked with data-confirm.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");

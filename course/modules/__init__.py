@@ -4,6 +4,7 @@
 from course.modules.accounts import admin, admin_cohorts, admin_organisations, routes_cohort  # noqa
 from course.modules.accounts import admin_cohort_runs  # noqa: F401
 from course.modules.accounts import routes_second_factor  # noqa: F401
+from course.modules.accounts import routes_passkeys  # noqa: F401
 from course.modules.accounts import routes_single_sign_on  # noqa: F401
 from course.modules.accounts import routes as accounts
 

@@ -137,3 +137,16 @@ class CodeForm(FlaskForm):
             Length(max=40, message="Enter the 6-digit code, or a recovery code"),
         ],
     )
+
+
+class PasskeyNameForm(FlaskForm):
+    """The name of a passkey or security key being added, to tell it apart later."""
+
+    name = StringField(
+        "Name of this passkey or security key",
+        filters=[lambda text: text.strip() if isinstance(text, str) else text],
+        validators=[
+            DataRequired("Enter a name for this passkey or security key"),
+            Length(max=60, message="Enter a name of 60 characters or fewer"),
+        ],
+    )

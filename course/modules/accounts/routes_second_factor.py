@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 
 from course import audit
 from course.extensions import db
-from course.modules.accounts import second_factor
-from course.modules.accounts.forms import CodeForm, EmptyForm
+from course.modules.accounts import passkeys, second_factor
+from course.modules.accounts.forms import CodeForm, EmptyForm, PasskeyNameForm
 from course.modules.accounts.models import SessionEnd, UserSession, hash_token
 from course.modules.accounts.routes import bp, finish_sign_in
 from course.modules.accounts.services import SESSION_KEY
@@ -21,6 +21,9 @@ from course.timeutil import utcnow
 OPEN_WHILE_SETTING_UP = {
     "static",
     "accounts.setup_second_factor",
+    "accounts.add_passkey",
+    "accounts.passkey_registration_options",
+    "accounts.passkey_register",
     "accounts.logout",
     "accounts.login",
     "privacy.policy",
@@ -72,7 +75,12 @@ def login_code():
                     "warning" if left < 3 else "info",
                 )
             return response
-    response = render_template("accounts/login_code.html", form=form)
+    response = render_template(
+        "accounts/login_code.html",
+        form=form,
+        has_app=second_factor.has_app(user),
+        has_passkey=passkeys.has_passkey(user),
+    )
     if refused and refused.throttled:
         return response, 429, {"Retry-After": str(refused.wait_minutes * 60)}
     return response
@@ -125,14 +133,23 @@ def new_recovery_codes():
 @bp.post("/account/second-factor/remove")
 @login_required
 def remove_second_factor():
-    """Turn off my authenticator app, where my role does not require one."""
+    """Turn off my authenticator app, where my role does not require one or I have a passkey."""
     user = current_user._get_current_object()
-    if second_factor.must_use(user) or not second_factor.has_second_factor(user):
+    keeps_passkey = passkeys.has_passkey(user)
+    if not second_factor.has_app(user) or (second_factor.must_use(user) and not keeps_passkey):
         abort(404)
-    second_factor.reset(user)
+    if keeps_passkey:
+        second_factor.remove_app(user)
+    else:
+        second_factor.reset(user)
     audit.record("second_factor_reset", user, reason="turned off by the person")
     db.session.commit()
-    flash("Your authenticator app is turned off: you sign in with your password alone.", "success")
+    flash(
+        "Your authenticator app is turned off: you sign in with your passkey."
+        if keeps_passkey
+        else "Your authenticator app is turned off: you sign in with your password alone.",
+        "success",
+    )
     return redirect(url_for("accounts.account"))
 
 
@@ -176,6 +193,9 @@ def account_context(user):
     has = second_factor.has_second_factor(user)
     return {
         "has_second_factor": has,
+        "has_app": second_factor.has_app(user),
+        "passkeys": passkeys.passkeys_of(user),
+        "passkey_form": PasskeyNameForm(),
         "may_use_second_factor": second_factor.may_use(user),
         "must_use_second_factor": second_factor.must_use(user),
         "recovery_codes_left": second_factor.recovery_codes_left(user) if has else 0,

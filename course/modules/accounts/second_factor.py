@@ -24,7 +24,7 @@ from sqlalchemy import delete, or_, select, update
 
 from course import audit
 from course.extensions import db
-from course.modules.accounts.models import RecoveryCode, Role, SecondFactor, User
+from course.modules.accounts.models import Passkey, RecoveryCode, Role, SecondFactor, User
 from course.modules.accounts.throttling import ThrottleRule, clear, reserve, throttle_key
 from course.timeutil import utcnow
 
@@ -63,10 +63,17 @@ def factor_of(user_or_id):
     return db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == user_id))
 
 
-def has_second_factor(user_or_id):
+def has_app(user_or_id):
     """Whether the person has a confirmed authenticator app."""
     factor = factor_of(user_or_id)
     return factor is not None and factor.confirmed_at is not None
+
+
+def has_second_factor(user_or_id):
+    """Whether the person has a second factor: a confirmed authenticator app or a passkey."""
+    user_id = getattr(user_or_id, "id", user_or_id)
+    passkey = db.session.scalar(select(Passkey.id).where(Passkey.user_id == user_id).limit(1))
+    return passkey is not None or has_app(user_id)
 
 
 def current_step(now=None):
@@ -253,8 +260,8 @@ def check_second_step(user, typed):
     code = normalise_code(typed)
     factor = factor_of(user)
     method, reason = None, "code not right"
-    if factor is None or factor.confirmed_at is None:
-        reason = "no second factor"
+    if re.fullmatch(r"\d{6}", code) and (factor is None or factor.confirmed_at is None):
+        reason = "no authenticator app"
     elif re.fullmatch(r"\d{6}", code):
         result = use_totp(factor, code)
         if result == "ok":
@@ -307,10 +314,16 @@ def pending_user():
 
 
 def reset(user):
-    """Remove a person's authenticator and recovery codes. The caller audits and commits."""
+    """Remove a person's authenticator, passkeys and recovery codes. The caller audits, commits."""
     db.session.execute(delete(SecondFactor).where(SecondFactor.user_id == user.id))
+    db.session.execute(delete(Passkey).where(Passkey.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     clear(throttle_key("second_factor", user.id))
+
+
+def remove_app(user):
+    """Remove a person's authenticator app alone (they keep a passkey). The caller commits."""
+    db.session.execute(delete(SecondFactor).where(SecondFactor.user_id == user.id))
 
 
 def give_demo_key(user):

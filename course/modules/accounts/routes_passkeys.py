@@ -54,7 +54,7 @@ def passkey_registration_options():
     _may_add(user)
     form = PasskeyNameForm()
     if not form.validate_on_submit():
-        return jsonify(invalid=True), 422
+        return jsonify(invalid=True)  # the script then sends the form, to show why by the field
     if len(passkeys.passkeys_of(user)) >= passkeys.MOST_PER_PERSON:
         return jsonify(
             message=f"You have {passkeys.MOST_PER_PERSON} passkeys, the most you can have. "

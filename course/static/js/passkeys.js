@@ -125,7 +125,7 @@
       button.disabled = true;
       status.hidden = true;
       post(form.getAttribute("data-options"), token, new FormData(form), false).then(function (result) {
-        if (result.status === 422) {  // the name is not right: the server shows why, by the field
+        if (result.ok && result.data.invalid) {  // the name is not right: the server shows why, by the field
           form.submit();
           return null;
         }

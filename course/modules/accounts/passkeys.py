@@ -11,6 +11,7 @@ cookie replayed with an old answer is refused too. User verification is preferre
 import hashlib
 import hmac
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, session
@@ -174,7 +175,7 @@ def take_challenge(purpose, user):
     digest = hashlib.sha256(challenge).hexdigest()
     db.session.execute(
         delete(PasskeyChallengeUsed).where(
-            PasskeyChallengeUsed.used_at < utcnow() - current_app.permanent_session_lifetime
+            PasskeyChallengeUsed.used_at < utcnow() - timedelta(seconds=2 * CHALLENGE_SECONDS)
         )
     )
     inserted = db.session.execute(

@@ -179,9 +179,12 @@ def take_challenge(purpose, user):
         )
     )
     inserted = db.session.execute(
-        _insert_used().values(digest=digest, used_at=utcnow()).on_conflict_do_nothing()
-    )
-    if inserted.rowcount != 1:
+        _insert_used()
+        .values(digest=digest, used_at=utcnow())
+        .on_conflict_do_nothing()
+        .returning(PasskeyChallengeUsed.digest)
+    ).first()
+    if inserted is None:
         raise PasskeyRefused(START_AGAIN, reason="challenge already used")
     return challenge, kept
 

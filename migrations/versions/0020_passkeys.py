@@ -1,7 +1,7 @@
 """passkeys and security keys (WebAuthn) as a second factor; answered challenges
 
-Revision ID: 0017_passkeys
-Revises: 0016_mfa
+Revision ID: 0020_passkeys
+Revises: 0019_perf
 Create Date: 2026-11-30 04:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0017_passkeys"
-down_revision = "0016_mfa"
+revision = "0020_passkeys"
+down_revision = "0019_perf"
 branch_labels = None
 depends_on = None
 

@@ -343,3 +343,29 @@ def test_the_administrator_and_the_command_line_reset_remove_passkeys(
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert passkeys.passkeys_of(last_admin.id) == []
+
+
+def test_the_passkey_pages_are_valid_html(app, make_user, login, tmp_path):
+    from tests.test_html_valid import validate
+
+    user, _ = _with_passkey(app, make_user, login)
+    browser = _password_only(app, user)
+    pages = {"login_code": _page(browser.client.get("/login/code"))}
+    with app.app_context():
+        codes = second_factor.new_recovery_codes(db.session.get(User, user.id))
+        db.session.commit()
+    assert browser.enter_code(codes[0]).status_code == 302
+    token = form_token(browser.client, "/account/")
+    pages["account"] = _page(browser.client.get("/account/"))
+    pages["add_refused"] = _page(
+        browser.client.post("/account/passkeys/new", data={"name": "", "csrf_token": token})
+    )
+    pages["add_without_script"] = _page(
+        browser.client.post("/account/passkeys/new", data={"name": "Phone", "csrf_token": token})
+    )
+    assert "Work laptop" in pages["account"] and "There is a problem" in pages["add_refused"]
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name, html in pages.items():
+        (folder / f"{name}.html").write_text(html)
+    assert validate(folder) == []

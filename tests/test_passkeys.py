@@ -369,3 +369,17 @@ def test_the_passkey_pages_are_valid_html(app, make_user, login, tmp_path):
     for name, html in pages.items():
         (folder / f"{name}.html").write_text(html)
     assert validate(folder) == []
+
+
+def test_a_persons_passkeys_are_in_their_data_and_go_when_they_are_erased(app, make_user, login):
+    from course.modules.privacy.erasure import erase_person
+    from course.modules.privacy.registry import collect
+
+    user, _ = _with_passkey(app, make_user, login)
+    admin = make_user(Role.ADMIN)
+    with app.app_context():
+        sections = {section.key: section for section in collect(db.session.get(User, user.id))}
+        assert [r["name"] for r in sections["passkeys"].records] == ["Work laptop"]
+        erase_person(db.session.get(User, user.id), "asked", db.session.get(User, admin.id))
+        db.session.commit()
+        assert passkeys.passkeys_of(user.id) == []

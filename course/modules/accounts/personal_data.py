@@ -1,4 +1,4 @@
-"""What the accounts module holds about a person: the account, cohorts, sign-ins."""
+"""What the accounts module holds about a person: the account, cohorts, sign-ins, passkeys."""
 
 from sqlalchemy import delete, select
 
@@ -9,6 +9,7 @@ from course.modules.accounts.models import (
     CohortMember,
     LoginAttempt,
     Organisation,
+    Passkey,
     SetPasswordToken,
     User,
     UserSession,
@@ -18,7 +19,7 @@ from course.modules.privacy.registry import Section, records
 
 
 def export(user):
-    """The account, cohorts, sign-ins and the actions the person took."""
+    """The account, cohorts, sign-ins, passkeys and the actions the person took."""
     account = records(
         db.session.execute(
             select(
@@ -70,6 +71,18 @@ def export(user):
             ).where(SingleSignOnIdentity.user_id == user.id)
         )
     )
+    passkeys = records(
+        db.session.execute(
+            select(
+                Passkey.name,
+                Passkey.created_at.label("added_at"),
+                Passkey.last_used_at,
+                Passkey.transports,
+            )
+            .where(Passkey.user_id == user.id)
+            .order_by(Passkey.created_at)
+        )
+    )
     actions = records(
         db.session.execute(
             select(AuditEvent.at, AuditEvent.action, AuditEvent.object_type)
@@ -82,6 +95,7 @@ def export(user):
         Section("cohorts", "Your cohorts", cohorts),
         Section("sign_ins", "Your sign-ins", sign_ins),
         Section("single_sign_on", "Who you are at your organisation's sign-in", single_sign_on),
+        Section("passkeys", "Your passkeys and security keys", passkeys),
         Section("actions", "What you did on the site (from the audit log)", actions),
     ]
 
@@ -93,6 +107,7 @@ def erase(user):
     db.session.execute(delete(SetPasswordToken).where(SetPasswordToken.user_id == user.id))
     db.session.execute(delete(SingleSignOnIdentity).where(SingleSignOnIdentity.user_id == user.id))
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == old_email))
+    db.session.execute(delete(Passkey).where(Passkey.user_id == user.id))
     user.email = f"erased-{user.id}@erased.invalid"
     user.name = f"Erased person {user.id}"
     user.team = None

@@ -383,3 +383,22 @@ def test_a_persons_passkeys_are_in_their_data_and_go_when_they_are_erased(app, m
         erase_person(db.session.get(User, user.id), "asked", db.session.get(User, admin.id))
         db.session.commit()
         assert passkeys.passkeys_of(user.id) == []
+
+
+def test_staff_with_a_passkey_may_turn_off_the_app_and_keep_the_passkey(app, make_user, login):
+    trainer, _ = _with_passkey(app, make_user, login, role=Role.TRAINER)
+    _require(app)
+    with app.app_context():
+        second_factor.give_demo_key(db.session.get(User, trainer.id))
+        db.session.commit()
+    client = Auth(app.test_client())
+    assert client.login(trainer).status_code == 302  # the app's code, as Auth does
+    page = _page(client.client.get("/account/"))
+    assert "or a passkey or security key" in page and "Turn off the authenticator app" in page
+    token = form_token(client.client, "/account/")
+    done = client.client.post("/account/second-factor/remove", data={"csrf_token": token})
+    assert "you sign in with your passkey" in _page(client.client.get(done.location))
+    with app.app_context():
+        assert not second_factor.has_app(trainer.id)
+        assert len(passkeys.passkeys_of(trainer.id)) == 1
+    assert client.client.get("/").status_code == 200

@@ -402,3 +402,19 @@ def test_staff_with_a_passkey_may_turn_off_the_app_and_keep_the_passkey(app, mak
         assert not second_factor.has_app(trainer.id)
         assert len(passkeys.passkeys_of(trainer.id)) == 1
     assert client.client.get("/").status_code == 200
+
+
+def test_a_key_already_added_is_refused_with_a_message_even_for_another_person(
+    app, make_user, login
+):
+    first, authenticator = _with_passkey(app, make_user, login)
+    other = Auth(app.test_client())
+    assert other.login(make_user(Role.PARTICIPANT)).status_code == 302
+    response, _ = _add(other.client, name="Borrowed key", authenticator=authenticator)
+    assert response.status_code == 400, _page(response)
+    assert "That passkey or security key is already added." in _page(response)
+    with app.app_context():
+        assert [p.user_id for p in db.session.scalars(select(Passkey))] == [first.id]
+    assert [dict(e.detail_items)["reason"] for e in _events(app, "passkey_failed")] == [
+        "already added"
+    ]

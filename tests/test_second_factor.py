@@ -389,3 +389,25 @@ def test_a_participant_may_turn_off_their_own_but_staff_who_must_cannot(app, mak
     assert refused.status_code == 404
     with app.app_context():
         assert second_factor.has_second_factor(trainer.id)
+
+
+def test_erasing_a_person_removes_their_authenticator_key_and_recovery_codes(app, make_user, login):
+    from course.modules.privacy.erasure import erase_person
+
+    user = make_user(Role.PARTICIPANT)
+    _give_key(app, user)
+    admin = make_user(Role.ADMIN)
+    with app.app_context():
+        second_factor.new_recovery_codes(db.session.get(User, user.id))
+        db.session.commit()
+        assert db.session.scalar(select(RecoveryCode.id).where(RecoveryCode.user_id == user.id))
+        erase_person(db.session.get(User, user.id), "asked", db.session.get(User, admin.id))
+        db.session.commit()
+        assert (
+            db.session.scalars(select(SecondFactor).where(SecondFactor.user_id == user.id)).all()
+            == []
+        )
+        assert (
+            db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).all()
+            == []
+        )

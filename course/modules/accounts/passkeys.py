@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from flask import current_app, session
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -221,8 +222,6 @@ def add_passkey(user, response_json):
         transports = parse_registration_credential_json(response_json).response.transports or []
     except (WebAuthnException, ValueError, KeyError, TypeError) as error:
         _refuse(user, ADD, _reason(error))
-    if db.session.scalar(select(Passkey.id).where(Passkey.credential_id == verified.credential_id)):
-        _refuse(user, ADD, "already added", "That passkey or security key is already added.")
     passkey = Passkey(
         user_id=user.id,
         name=str(kept.get("name") or "Passkey")[:NAME_MAX_LENGTH],
@@ -232,7 +231,11 @@ def add_passkey(user, response_json):
         transports=",".join(t.value for t in transports)[:200],
     )
     db.session.add(passkey)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the key is already added (credential ids are unique)
+        db.session.rollback()
+        _refuse(user, ADD, "already added", "That passkey or security key is already added.")
     audit.record("passkey_added", user, actor=user, passkey=passkey.id, name=passkey.name)
     db.session.commit()
     return passkey

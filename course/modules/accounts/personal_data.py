@@ -10,6 +10,8 @@ from course.modules.accounts.models import (
     LoginAttempt,
     Organisation,
     Passkey,
+    RecoveryCode,
+    SecondFactor,
     SetPasswordToken,
     User,
     UserSession,
@@ -108,6 +110,8 @@ def erase(user):
     db.session.execute(delete(SingleSignOnIdentity).where(SingleSignOnIdentity.user_id == user.id))
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == old_email))
     db.session.execute(delete(Passkey).where(Passkey.user_id == user.id))
+    db.session.execute(delete(SecondFactor).where(SecondFactor.user_id == user.id))
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.email = f"erased-{user.id}@erased.invalid"
     user.name = f"Erased person {user.id}"
     user.team = None

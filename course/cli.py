@@ -8,7 +8,7 @@ from sqlalchemy import inspect, select
 
 from course.extensions import db
 from course.modules.accounts import importing, services
-from course.modules.accounts.models import Cohort, Role, User
+from course.modules.accounts.models import Cohort, Role, SessionEnd, User
 from course.modules.accounts.passwords import hash_password, password_problem
 
 
@@ -123,6 +123,7 @@ def reset_second_factor_command(email):
     if user is None:
         raise click.ClickException(f"No account has the email address {email}.")
     second_factor.reset(user)
+    services.end_all_sessions(user, SessionEnd.SECOND_FACTOR_RESET)
     notices.tell_second_factor_reset(user)
     audit.record("second_factor_reset", user, reason="reset with the command line")
     db.session.commit()

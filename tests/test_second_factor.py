@@ -255,6 +255,10 @@ def test_an_administrator_resets_a_trainers_second_factor_and_the_trainer_is_tol
     _give_key(app, trainer)
     admin = make_user(Role.ADMIN)
     _give_key(app, admin)
+    # The trainer is signed in somewhere (perhaps on the lost phone).
+    elsewhere = Auth(app.test_client())
+    assert elsewhere.login(trainer).status_code == 302
+    assert elsewhere.client.get("/").status_code == 200
     client = login(admin)
     page = _page(client.get(f"/admin/users/{trainer.id}/edit"))
     assert "Reset the second factor" in page
@@ -273,6 +277,13 @@ def test_an_administrator_resets_a_trainers_second_factor_and_the_trainer_is_tol
     (event,) = _events(app, "second_factor_reset")
     assert event.actor_id == admin.id and event.object_id == trainer.id
     assert event.detail_items == [("reason", "reset by an administrator")]
+    # That sign-in has ended: the next page asks for a sign-in.
+    assert "/login" in elsewhere.client.get("/").location
+    with app.app_context():
+        reasons = db.session.scalars(
+            select(UserSession.end_reason).where(UserSession.user_id == trainer.id)
+        ).all()
+    assert reasons == ["second_factor_reset"]
     # The trainer signs in with the password alone and is taken to set up a new one.
     trainer_client = Auth(app.test_client())
     assert trainer_client.login(trainer).status_code == 302

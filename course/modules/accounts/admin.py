@@ -176,6 +176,7 @@ def reset_second_factor(user_id):
         )
         return redirect(url_for("admin.edit_user", user_id=user.id))
     second_factor.reset(user)
+    services.end_all_sessions(user, SessionEnd.SECOND_FACTOR_RESET)  # the factor may be lost
     notices.tell_second_factor_reset(user)
     audit.record("second_factor_reset", user, reason="reset by an administrator")
     db.session.commit()

@@ -153,6 +153,7 @@ class SessionEnd(StrEnum):
     SIGNED_OUT = "signed_out"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105  # nosec B105 - a reason, not a password
     DEACTIVATED = "deactivated"
+    SECOND_FACTOR_RESET = "second_factor_reset"  # by an administrator: the factor may be lost
 
 
 SESSION_END_VALUES = tuple(reason.value for reason in SessionEnd)

@@ -92,8 +92,8 @@ def tell_second_factor_reset(user):
         "Your second factor for signing in has been reset",
         body=(
             f"On {format_datetime(utcnow())} the second factor of your account (your "
-            "authenticator app, passkeys and security keys, and recovery codes) was removed. The "
-            "next time you sign in, "
+            "authenticator app, passkeys and security keys, and recovery codes) was removed and "
+            "you were signed out everywhere. The next time you sign in, "
             f"you will set up a new one. {IF_NOT_YOU}"
         ),
         essential=True,

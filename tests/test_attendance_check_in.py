@@ -19,9 +19,10 @@ from course.modules.accounts.models import Role, User
 from course.modules.attendance import check_in as checking
 from course.modules.attendance import personal_data
 from course.modules.attendance import register as register_module
-from course.modules.attendance.models import AttendanceMark, CheckIn
+from course.modules.attendance.models import ApologyReason, AttendanceMark, CheckIn
 from course.modules.programme.models import CourseSession
 from course.modules.programme.services import cohort_sessions
+from course.timeutil import format_time
 from tests.conftest import Auth, form_token
 
 STEP = timedelta(seconds=30)
@@ -246,8 +247,15 @@ def test_someone_who_sent_apologies_can_check_in_and_the_apology_is_kept(
         sections = {s.key: s for s in personal_data.export(db.session.get(User, person.id))}
         [kept] = sections["check_ins"].records
         assert (kept["had_apologies"], kept["apology_reason"]) == (True, "sickness")
-    live = signed_in(app, trainer).get(f"/attendance/{today}/live").get_data(as_text=True)
+    trainer_client = signed_in(app, trainer)
+    live = trainer_client.get(f"/attendance/{today}/live").get_data(as_text=True)
     assert "had sent apologies" in live
+    # The register says so too, beside the person's name.
+    register = trainer_client.get(f"/attendance/{today}").get_data(as_text=True)
+    row = register[register.index('<legend class="register-name">Ben Okafor') :]
+    row = row[: row.index("</fieldset>")]
+    reason = ApologyReason("sickness").label
+    assert f"Checked in at {format_time(now)}, had sent apologies ({reason})" in row
 
 
 def test_check_in_after_the_late_margin_is_late_and_long_after_the_start_is_flagged(

@@ -8,6 +8,7 @@ from course.extensions import db
 from course.modules.accounts.models import Role, slugify
 from course.modules.attendance import compliance, exports
 from course.modules.attendance.catch_ups import waiting_for_approval
+from course.modules.attendance.check_in import check_ins
 from course.modules.attendance.forms import RegisterForm
 from course.modules.attendance.models import (
     ApologyReason,
@@ -112,6 +113,7 @@ def register(session_id):
         opens_at=register_opens_at(course_session),
         reason_labels={reason.value: reason.label for reason in ApologyReason},
         presenters=presenter_ids(course_session.id),
+        check_ins=check_ins(course_session.id),
         history=register_history(course_session.id),
         rule=ATTENDED_RULE,
     )

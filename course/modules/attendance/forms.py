@@ -1,5 +1,7 @@
 """The register, apologies and catch-up forms."""
 
+from dataclasses import dataclass, field
+
 from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
@@ -28,6 +30,7 @@ STATUS_CHOICES = [(status.value, label) for status, label in STATUS_LABELS.items
     (UNMARKED, UNMARKED_LABEL)
 ]
 REASON_CHOICES = [(reason.value, label) for reason, label in REASON_LABELS.items()]
+REGISTER_REASON_CHOICES = [("", "Not given")] + REASON_CHOICES
 NOTE_MAX = 300
 REFLECTION_MIN, REFLECTION_MAX = 100, 5000
 REMARK_NEEDS_STATUS = "Choose a status for this person to keep the remark, or clear the remark"
@@ -38,9 +41,7 @@ class PersonMarkForm(Form):
 
     user_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     status = RadioField("Status", choices=STATUS_CHOICES, default=UNMARKED)
-    reason = SelectField(
-        "Reason for apologies", choices=[("", "Not given")] + REASON_CHOICES, default=""
-    )
+    reason = SelectField("Reason for apologies", choices=REGISTER_REASON_CHOICES, default="")
     note = StringField(
         "Remark",
         validators=[Length(max=NOTE_MAX, message=f"Keep the remark to {NOTE_MAX} characters")],
@@ -60,6 +61,65 @@ class PersonMarkForm(Form):
         )
 
 
+@dataclass(frozen=True)
+class RegisterLine:
+    """One person's line of the register as the page shows it: its inputs' values and errors.
+
+    The page renders the line from these plain values rather than through a WTForms field
+    and widget for each input, which took half the page's time on a national register. The
+    values are the ones PersonMarkForm would show: those stored, or what a trainer sent.
+    """
+
+    prefix: str  # of the line's input names and ids: "people-3-"
+    person: object  # the User on the line; None for a posted line naming nobody known
+    label: str  # who the line is for, as the error summary names it
+    user_id: str
+    status: str
+    reason: str
+    note: str
+    original_status: str
+    original_reason: str
+    original_note: str
+    errors: dict = field(default_factory=dict)  # {field name: [message, ...]}
+
+    @classmethod
+    def stored(cls, index, person, mark):
+        """The line of a register as it is stored now."""
+        values = MarkValues.of(mark)
+        status, reason, note = values.status or UNMARKED, values.reason or "", values.note or ""
+        return cls(
+            prefix=f"people-{index}-",
+            person=person,
+            label=person.name,
+            user_id=str(person.id),
+            status=status,
+            reason=reason,
+            note=note,
+            original_status=status,
+            original_reason=reason,
+            original_note=note,
+        )
+
+    @classmethod
+    def posted(cls, person_form, by_id):
+        """A line as a trainer sent it, with its errors, from a validated PersonMarkForm."""
+        f = person_form
+        person = by_id.get(f.user_id.data)
+        return cls(
+            f.user_id.name[: -len(f.user_id.short_name)],
+            person,
+            person.name if person else f.status.label.text,
+            f.user_id._value(),
+            f.status.data,
+            f.reason.data,
+            f.note._value(),
+            f.original_status._value(),
+            f.original_reason._value(),
+            f.original_note._value(),
+            f.errors,
+        )
+
+
 class RegisterForm(FlaskForm):
     """A session's whole register in one form."""
 
@@ -68,24 +128,16 @@ class RegisterForm(FlaskForm):
     fill_present = SubmitField("Save, marking everyone still unmarked as present")
 
     @staticmethod
-    def initial(people, marks):
-        """The form's data for the register as it is stored now."""
-        lines = []
-        for user in people:
-            values = MarkValues.of(marks.get(user.id))
-            line = dict(
-                user_id=user.id,
-                status=values.status or UNMARKED,
-                reason=values.reason or "",
-                note=values.note or "",
-            )
-            line.update(
-                original_status=line["status"],
-                original_reason=line["reason"],
-                original_note=line["note"],
-            )
-            lines.append(line)
-        return {"people": lines}
+    def stored_lines(people, marks):
+        """The register's lines as it is stored now, without building a field for each."""
+        return [
+            RegisterLine.stored(index, person, marks.get(person.id))
+            for index, person in enumerate(people)
+        ]
+
+    def posted_lines(self, by_id):
+        """The register's lines as the trainer sent them, with their errors."""
+        return [RegisterLine.posted(line.form, by_id) for line in self.people]
 
     def validate(self, extra_validators=None):
         """Also: a remark is kept with a status, so a remark alone is explained at its field.

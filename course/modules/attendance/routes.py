@@ -1,6 +1,6 @@
 """The attendance page for each role, the register and the CSV exports."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from course import audit
@@ -9,7 +9,11 @@ from course.modules.accounts.models import Role, slugify
 from course.modules.attendance import compliance, exports
 from course.modules.attendance.catch_ups import waiting_for_approval
 from course.modules.attendance.check_in import check_ins
-from course.modules.attendance.forms import RegisterForm
+from course.modules.attendance.forms import (
+    REGISTER_REASON_CHOICES,
+    STATUS_CHOICES,
+    RegisterForm,
+)
 from course.modules.attendance.models import (
     ApologyReason,
     AttendanceStatus,
@@ -78,10 +82,7 @@ def register(session_id):
     course_session = get_course_session_or_404(session_id)
     people, by_id, marks = _register_parts(course_session)
     is_open = register_is_open(course_session)
-    if request.method == "POST":
-        form = RegisterForm()
-    else:
-        form = RegisterForm(data=RegisterForm.initial(people, marks))
+    form = RegisterForm()  # on a GET, without a line: the page's lines come from `marks`
     if is_open and form.validate_on_submit():
         result = save_register(
             course_session,
@@ -93,17 +94,20 @@ def register(session_id):
         db.session.commit()
         _flash_result(result)
         return redirect(url_for("attendance.register", session_id=session_id))
-    lines = [(line, by_id.get(line.form.user_id.data)) for line in form.people]
-    for line, person in lines:
-        if person is not None:
-            line.form.status.label.text = person.name
+    if form.is_submitted():  # kept as sent, with the errors
+        lines = form.posted_lines(by_id)
+    else:
+        lines = RegisterForm.stored_lines(people, marks)
     return render_template(
         "attendance/register.html",
         course_session=course_session,
         form=form,
         is_open=is_open,
-        participants=[(line, p) for line, p in lines if p and p.role == Role.PARTICIPANT],
-        seniors=[(line, p) for line, p in lines if p and p.role == Role.SENIOR_MANAGER],
+        lines=lines,
+        participants=[line for line in lines if _role(line) == Role.PARTICIPANT],
+        seniors=[line for line in lines if _role(line) == Role.SENIOR_MANAGER],
+        status_choices=STATUS_CHOICES,
+        reason_choices=REGISTER_REASON_CHOICES,
         apologies=[
             (p, marks[p.id], reason_label(marks[p.id].apology_reason))
             for p in people
@@ -117,6 +121,11 @@ def register(session_id):
         history=register_history(course_session.id),
         rule=ATTENDED_RULE,
     )
+
+
+def _role(line):
+    """The role of the person on a register line (None for a line naming nobody known)."""
+    return line.person.role if line.person else None
 
 
 def _flash_result(result):

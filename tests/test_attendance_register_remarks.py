@@ -11,6 +11,8 @@ from test_attendance_register import (  # noqa: F401 - fixtures
     trainer,
 )
 
+from course.modules.attendance.forms import REMARK_NEEDS_STATUS
+
 
 def test_a_remark_for_an_unmarked_person_is_explained_and_kept(
     app,
@@ -51,3 +53,50 @@ def test_a_remark_with_save_marking_everyone_present_is_kept_with_present(
     response = client.post(f"/attendance/{held.id}", data=fields)
     assert response.status_code == 302
     assert stored_marks(app, held.id) == {person.id: "present"}
+
+
+def test_a_register_with_an_error_comes_back_exactly_as_the_trainer_sent_it(
+    app,
+    cohort,
+    make_user,
+    trainer,
+    login,
+    held,  # noqa: F811
+):
+    alone = make_user(cohort_id=cohort, name="Remy Remark")
+    late = make_user(cohort_id=cohort, name="Lara Late")
+    away = make_user(cohort_id=cohort, name="Ada Away")
+    kept = make_user(cohort_id=cohort, name="Kit Kept")
+    client = login(trainer)
+    path = f"/attendance/{held.id}"
+    fields = read_form(client.get(path).get_data(as_text=True))
+    set_mark(fields, kept.id, "present", note="Was here")
+    client.post(path, data=fields)
+    fields = read_form(client.get(path).get_data(as_text=True))
+    fields[line_of(fields, alone.id) + "note"] = 'Phoned: "running late" & <b>sorry</b>'
+    set_mark(fields, late.id, "late", note="Train cancelled")
+    set_mark(fields, away.id, "apologies", reason="sickness")
+    set_mark(fields, kept.id, "absent", note="")
+    response = client.post(path, data=fields)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert REMARK_NEEDS_STATUS in page
+    prefix = line_of(fields, alone.id)
+    assert f'aria-describedby="{prefix}note-error" aria-invalid="true"' in page
+    # Every choice, reason and remark as sent, and the marks the page was first loaded with.
+    sent_back = read_form(page)
+    assert {k: v for k, v in sent_back.items() if k != "csrf_token"} == {
+        k: v for k, v in fields.items() if k != "csrf_token"
+    }
+    assert sent_back[line_of(fields, kept.id) + "original_note"] == "Was here"
+    assert stored_marks(app, held.id) == {kept.id: "present"}
+    # Given a status, the page as it came back saves every change, Kit's included.
+    sent_back[prefix + "status"] = "late"
+    response = client.post(path, data=sent_back, follow_redirects=True)
+    assert "Saved 4 changes to the register." in response.get_data(as_text=True)
+    assert stored_marks(app, held.id) == {
+        alone.id: "late",
+        late.id: "late",
+        away.id: "apologies",
+        kept.id: "absent",
+    }

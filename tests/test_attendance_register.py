@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import threading
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ from course.audit import AuditEvent
 from course.extensions import db
 from course.modules.accounts.models import Role
 from course.modules.attendance import register as register_module
+from course.modules.attendance.forms import PersonMarkForm
 from course.modules.attendance.models import AttendanceMark
 from course.modules.notifications.models import Notification
 from course.modules.programme.services import cohort_sessions
@@ -136,6 +138,21 @@ def test_trainer_takes_a_full_register_of_39_people_in_one_submission(
     assert response.status_code == 200
     assert "Saved 39 changes to the register." in response.get_data(as_text=True)
     assert stored_marks(app, held.id) == wanted
+
+
+def test_each_line_of_the_register_has_every_field_and_choice_the_form_accepts(
+    cohort, make_user, trainer, login, held
+):
+    person = make_user(cohort_id=cohort)
+    page = login(trainer).get(f"/attendance/{held.id}").get_data(as_text=True)
+    prefix = line_of(read_form(page), person.id)
+    form = PersonMarkForm()
+    names = re.findall(rf'name="{prefix}(\w+)"', page)
+    assert set(names) == {field.short_name for field in form}
+    radios = re.findall(rf'name="{prefix}status" type="radio" value="(\w+)"', page)
+    assert radios == [value for value, _ in form.status.choices]
+    select = re.search(rf'<select[^>]* id="{prefix}reason"[^>]*>(.*?)</select>', page).group(1)
+    assert re.findall(r'value="(\w*)"', select) == [value for value, _ in form.reason.choices]
 
 
 def test_register_shows_apologies_sent_in_advance_already_filled_in(

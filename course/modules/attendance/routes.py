@@ -82,7 +82,7 @@ def register(session_id):
     course_session = get_course_session_or_404(session_id)
     people, by_id, marks = _register_parts(course_session)
     is_open = register_is_open(course_session)
-    form = RegisterForm()  # on a GET, without a line: the page's lines come from `marks`
+    form = RegisterForm()  # empty on a GET: the lines shown then come from the stored marks
     if is_open and form.validate_on_submit():
         result = save_register(
             course_session,

@@ -4,11 +4,12 @@ from functools import wraps
 
 from flask import abort, g, request, session
 from flask_login import current_user, login_required
-from sqlalchemy import case, select
+from sqlalchemy import select
 
 from course.extensions import db
 from course.modules.accounts.models import Cohort, CohortMember, Role
 from course.modules.programme.models import CourseSession
+from course.request_cache import once_per_request
 
 
 def role_required(*roles):
@@ -47,23 +48,16 @@ def current_cohort():
 
     In order: the cohort the address names (`?cohort=<id>`, so a bookmarked or emailed link opens
     it), the one chosen with the switcher, else the latest-starting one. Membership is checked on
-    every request, in the same single query.
+    every request: the choice is made among the person's cohorts (`my_cohorts`, the one query
+    every page needs for the header's switcher anyway).
     """
     if "current_cohort" not in g:
         wanted = _cohort_wanted()
         chosen = session.get(CHOSEN_COHORT_KEY)
-        preference = [
-            case((Cohort.id == choice, 0), else_=1)
-            for choice in (wanted, chosen)
-            if isinstance(choice, int)
-        ]
-        cohort = db.session.scalar(
-            select(Cohort)
-            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-            .where(CohortMember.user_id == current_user.id)
-            .order_by(*preference, Cohort.starts_on.desc(), Cohort.id.desc())
-            .limit(1)
-        )
+        cohorts = my_cohorts(current_user)
+        by_id = {cohort.id: cohort for cohort in cohorts}
+        chosen = chosen if isinstance(chosen, int) else None
+        cohort = by_id.get(wanted) or by_id.get(chosen) or next(iter(cohorts), None)
         if cohort is not None and cohort.id == wanted:
             remember_cohort(cohort)
         g.current_cohort = cohort
@@ -88,15 +82,16 @@ def remember_cohort_id(cohort_id):
 
 def my_cohorts(user):
     """Every cohort the user belongs to, latest first (one query a request)."""
-    cached = g.setdefault("my_cohorts", {})
-    if user.id not in cached:
-        cached[user.id] = db.session.scalars(
+    return once_per_request(
+        "my_cohorts",
+        user.id,
+        lambda: db.session.scalars(
             select(Cohort)
             .join(CohortMember, CohortMember.cohort_id == Cohort.id)
             .where(CohortMember.user_id == user.id)
             .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
-        ).all()
-    return cached[user.id]
+        ).all(),
+    )
 
 
 def current_cohort_or_404():

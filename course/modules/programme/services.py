@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from course.extensions import db
 from course.modules.programme.models import SESSION_COUNT, CourseSession
 from course.modules.programme.outline import OUTLINE
+from course.request_cache import once_per_request
 from course.timeutil import to_utc, utcnow
 
 DEFAULT_START = time(9, 30)
@@ -58,13 +59,15 @@ def create_programme(cohort, location="Training room, Civic Centre", first=None)
 
 
 def cohort_sessions(cohort_id):
-    """A cohort's sessions in order."""
-    return list(
-        db.session.scalars(
+    """A cohort's sessions in order (one query a request: the page's panels all ask)."""
+    return once_per_request(
+        "cohort_sessions",
+        cohort_id,
+        lambda: db.session.scalars(
             select(CourseSession)
             .where(CourseSession.cohort_id == cohort_id)
             .order_by(CourseSession.number)
-        )
+        ).all(),
     )
 
 

@@ -570,9 +570,10 @@ def test_participant_pages_make_the_same_number_of_queries_whatever_the_record(
     person = make_user(cohort_id=cohort)
     client = login(person)
     mark(app, past[0], person, "present")
+    mark(app, past[1], person, "absent")  # one catch-up, so no list is empty (none is asked for)
     with count_queries() as few:
         client.get("/attendance/")
-    for course_session in past[1:]:
+    for course_session in past[2:]:
         mark(app, course_session, person, "absent")
     with count_queries() as many:
         client.get("/attendance/")

@@ -29,6 +29,8 @@ class CatchUpRefused(Exception):
 def required_readings(session_ids):
     """{session_id: [Reading]}: each session's required readings, in list order (one query)."""
     readings = {session_id: [] for session_id in session_ids}
+    if not readings:
+        return readings
     rows = db.session.execute(
         select(SessionReading.session_id, Reading)
         .join(Reading, Reading.id == SessionReading.reading_id)
@@ -43,6 +45,8 @@ def required_readings(session_ids):
 def read_by(user, readings):
     """The ids of these readings the person has marked as read."""
     ids = [r.id for r in readings]
+    if not ids:
+        return set()
     return set(
         db.session.scalars(
             select(ReadingProgress.reading_id).where(

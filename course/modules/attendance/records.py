@@ -290,6 +290,8 @@ def own_row(sessions, user, now=None):
 
 def apologies_by_session(session_ids, user_ids=None):
     """{session_id: {user ids with apologies}}, for other modules (the rota): one query."""
+    if not session_ids or (user_ids is not None and not user_ids):
+        return {session_id: set() for session_id in session_ids}
     query = select(AttendanceMark.session_id, AttendanceMark.user_id).where(
         AttendanceMark.session_id.in_(list(session_ids)),
         AttendanceMark.status == AttendanceStatus.APOLOGIES,

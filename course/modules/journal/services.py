@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from sqlalchemy import delete, exists, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from course.extensions import db
 from course.modules.accounts.models import CohortMember, Role
@@ -211,8 +211,17 @@ def my_tags(author):
 
 
 def recent_entries(author, limit=3):
-    """The author's latest entries, for the home page."""
-    return list(db.session.scalars(my_entries(author).limit(limit)))
+    """The author's latest entries, for the home page: their titles and dates alone (one query,
+    no text to decrypt, no tags or session to load)."""
+    return list(
+        db.session.scalars(
+            select(JournalEntry)
+            .where(JournalEntry.author_id == author.id, JournalEntry.deleted_at.is_(None))
+            .options(load_only(JournalEntry.id, JournalEntry.title, JournalEntry.created_at))
+            .order_by(JournalEntry.created_at.desc(), JournalEntry.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def entries_for_session(author, session_id):

@@ -130,6 +130,8 @@ def attach_to_cohort(cohort):
 
 def readings_for_sessions(session_ids, required_only=False):
     """{session id: [SessionReading, ...]} with each reading loaded, required first, in order."""
+    if not session_ids:
+        return {}
     query = (
         select(SessionReading)
         .join(Reading, Reading.id == SessionReading.reading_id)
@@ -178,6 +180,8 @@ def unobtainable_required_readings(cohort_id):
 
 def read_reading_ids(user_id, reading_ids=None):
     """The ids of the readings (of those given, or all) the person has marked read."""
+    if reading_ids is not None and not reading_ids:
+        return set()
     query = select(ReadingProgress.reading_id).where(ReadingProgress.user_id == user_id)
     if reading_ids is not None:
         query = query.where(ReadingProgress.reading_id.in_(list(reading_ids)))

@@ -2,6 +2,7 @@
 
 import sqlite3
 
+import psycopg
 from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -42,3 +43,36 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+# PostgreSQL: a transaction that only read ends with COMMIT, not ROLLBACK. The driver (psycopg)
+# forgets every statement it has prepared whenever a transaction rolls back, and every request
+# that writes nothing ends that way (the session closes and rolls back), so each page's queries
+# were planned again on every request: a few milliseconds a page, most of it on one query.
+# Committing a transaction that wrote nothing changes nothing; one that wrote anything without
+# committing is still rolled back, as before.
+WROTE = "course_wrote"
+
+
+@event.listens_for(Engine, "begin")
+def _transaction_begins(connection):
+    connection.info.pop(WROTE, None)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(connection, cursor, statement, parameters, context, executemany):
+    """Anything but a SELECT may have written (SAVEPOINT, DDL and PRAGMA count as writes)."""
+    if statement.lstrip()[:6].upper() != "SELECT":
+        connection.info[WROTE] = True
+
+
+@event.listens_for(Engine, "rollback")
+def _end_reads_with_commit(connection):
+    """Runs just before the driver's rollback, which then finds no transaction left to end."""
+    driver = connection.connection.driver_connection
+    if (
+        not connection.info.pop(WROTE, False)
+        and isinstance(driver, psycopg.Connection)
+        and driver.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+    ):
+        driver.commit()

@@ -2,6 +2,7 @@
 
     make bench                                    # SQLite and PostgreSQL, the full dataset
     .venv/bin/python tests/bench/load.py --scale 0.1 --databases sqlite --seconds 3
+    .venv/bin/python tests/bench/load.py --databases postgresql --only " /$"   # the home pages
 
 For each database it builds the national dataset (tests/bench/national.py) into a fresh
 database, counts the queries each page makes (in-process, with the test client), then serves
@@ -83,7 +84,7 @@ def fresh_database(kind, folder):
     return re.sub(r"/[^/]*$", f"/{name}", _psycopg(POSTGRES_ADMIN)), drop
 
 
-def prepare(url, scale):
+def prepare(url, scale, only=""):
     """Build the schema (by the migrations) and the dataset; the accounts and page addresses."""
     from flask_migrate import upgrade
 
@@ -120,7 +121,11 @@ def prepare(url, scale):
             .limit(1)
         )
     values = {"held": held, "next": coming or held}
-    pages = {role: [p.format(**values) for p in paths] for role, paths in PAGES.items()}
+    pages = {
+        role: [p.format(**values) for p in paths if re.search(only, f"{role} {p}")]
+        for role, paths in PAGES.items()
+    }
+    pages = {role: paths for role, paths in pages.items() if paths}
     return app, accounts, pages, trainer_cohort
 
 
@@ -232,7 +237,7 @@ def benchmark(kind, args):
     process = app = None
     try:
         started = time.perf_counter()
-        app, accounts, pages, trainer_cohort = prepare(url, args.scale)
+        app, accounts, pages, trainer_cohort = prepare(url, args.scale, args.only)
         print(f"{kind}: dataset ready in {time.perf_counter() - started:.0f}s")
         queries = count_queries(app, accounts, pages, trainer_cohort)
         process, base = serve(url, folder, args.workers)
@@ -281,6 +286,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", default="", help='"role path" pattern, e.g. "trainer /$"')
     args = parser.parse_args()
     for kind in args.databases.split(","):
         benchmark(kind.strip(), args)

@@ -83,6 +83,9 @@ def test_a_register_with_an_error_comes_back_exactly_as_the_trainer_sent_it(
     assert REMARK_NEEDS_STATUS in page
     prefix = line_of(fields, alone.id)
     assert f'aria-describedby="{prefix}note-error" aria-invalid="true"' in page
+    # The summary at the top names the problem and leads to the remark.
+    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert f'<a href="#{prefix}note">Remy Remark: {REMARK_NEEDS_STATUS}</a>' in summary
     # Every choice, reason and remark as sent, and the marks the page was first loaded with.
     sent_back = read_form(page)
     assert {k: v for k, v in sent_back.items() if k != "csrf_token"} == {

@@ -1,5 +1,6 @@
 """Loading attendance from the database into the rules' plain facts, in a fixed few queries."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -12,6 +13,7 @@ from course.modules.accounts.models import CohortMember, Role, User
 from course.modules.accounts.services import member_on, membership_spans
 from course.modules.attendance.models import AttendanceMark, AttendanceStatus, CatchUp
 from course.modules.attendance.services import (
+    CONSECUTIVE_ABSENCES,
     SessionFacts,
     catch_up_due,
     has_consecutive_absences,
@@ -252,12 +254,17 @@ def flagged_attendees(sessions, cohort_id, now=None):
             )
         )
     )
+    # Only someone with two absences at least can be flagged: count them first, and work out the
+    # facts (membership on each day, what counts) for those people alone.
+    absences = Counter(user_id for (_, user_id), status in statuses.items() if is_absence(status))
     spans = membership_spans(cohort_id)
     basics = [
         (s, s.is_past(now) and not s.cancelled, to_local(s.starts_at).date()) for s in sessions
     ]
     flagged = []
     for user in attendees(cohort_id):
+        if absences[user.id] < CONSECUTIVE_ABSENCES:
+            continue
         span = spans.get(user.id)
         facts = [
             SessionFacts(

@@ -99,12 +99,14 @@ def test_a_trainer_in_two_organisations_switches_and_sees_only_that_cohort(two_c
         assert "Camden" not in page.split('id="cohort-switch"')[1].split("</select>")[1], path
     attendance = client.get("/attendance/").get_data(as_text=True)
     assert "Ann Bromley" in attendance and "Cal Camden" not in attendance
-    shared = client.get("/journal/shared").get_data(as_text=True)
-    assert "Shared by Ann Bromley" in shared and "Shared by Cal Camden" not in shared
+    for path in ("/journal/shared", "/"):  # the home page's "Shared reflections" too
+        shared = client.get(path).get_data(as_text=True)
+        assert "Shared by Ann Bromley" in shared and "Shared by Cal Camden" not in shared, path
 
     _switch(client, ids["camden"])
-    shared = client.get("/journal/shared").get_data(as_text=True)
-    assert "Shared by Cal Camden" in shared and "Shared by Ann Bromley" not in shared
+    for path in ("/journal/shared", "/"):
+        shared = client.get(path).get_data(as_text=True)
+        assert "Shared by Cal Camden" in shared and "Shared by Ann Bromley" not in shared, path
 
 
 def test_a_link_naming_a_cohort_opens_it_and_links_on_the_page_carry_it(two_councils, login):

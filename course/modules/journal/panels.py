@@ -34,8 +34,9 @@ def home_panel(user, cohort, next_session):
             entries=recent_entries(user),
             new_feedback=entries_with_new_feedback(user),
         )
-    if user.role == Role.TRAINER:
-        shared = list(db.session.scalars(shared_with(user).limit(TRAINER_PANEL_SIZE)))
+    if user.role == Role.TRAINER and cohort is not None:
+        # Of the cohort the page is of, as "All shared reflections" it links to.
+        shared = list(db.session.scalars(shared_with(user, cohort.id).limit(TRAINER_PANEL_SIZE)))
         return _panel("journal/_trainer_panel.html", shared=shared)
     return None
 

@@ -49,6 +49,7 @@ def trainer_view(cohort, sessions):
     rows = cohort_rows(sessions, cohort.id)
     return dict(
         rows=rows,
+        overdue=[(r.user, s) for r in rows for s in sessions if s.number in r.record.overdue],
         participants=[r for r in rows if r.user.role == "participant"],
         seniors=[r for r in rows if r.user.role == "senior_manager"],
         figures=cohort_figures(r.record for r in rows),

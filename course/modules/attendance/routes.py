@@ -36,6 +36,12 @@ from course.timeutil import london_today, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
 
+@bp.app_template_filter("percent")
+def percent(rate):
+    """A rate as the pages show it: '73%', or a dash when there is none yet."""
+    return "—" if rate is None else f"{round(rate * 100)}%"
+
+
 TEMPLATES = {
     Role.TRAINER: "attendance/matrix.html",
     Role.PARTICIPANT: "attendance/mine.html",

@@ -288,7 +288,7 @@ def test_results_make_the_same_number_of_queries_for_40_or_4000_answers(
     assert len(queries) == EXPECTED_RESULTS_QUERIES, queries
 
 
-EXPECTED_RESULTS_QUERIES = 14  # with the sign-in check, the cohort and the switcher's list
+EXPECTED_RESULTS_QUERIES = 13  # with the sign-in check and the person's cohorts (for the switcher)
 
 
 def test_under_k_answers_the_results_hold_no_figure_at_all(app, cohort):
@@ -373,4 +373,4 @@ def test_the_questionnaire_list_makes_the_same_number_of_queries_however_long(
     assert len(queries) == EXPECTED_LIST_QUERIES, queries
 
 
-EXPECTED_LIST_QUERIES = 6  # with the sign-in check, the cohort and the switcher's list
+EXPECTED_LIST_QUERIES = 5  # with the sign-in check and the person's cohorts (for the switcher)

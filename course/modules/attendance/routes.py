@@ -36,6 +36,7 @@ from course.timeutil import london_today, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
 
+
 @bp.app_template_filter("percent")
 def percent(rate):
     """A rate as the pages show it: '73%', or a dash when there is none yet."""

@@ -198,16 +198,16 @@ def get_catch_up_for_trainer_or_404(catch_up_id):
     return row
 
 
-def waiting_counts_by_cohort(cohort_ids):
-    """{cohort id: catch-ups sent and waiting for a trainer's approval}, in one query."""
-    rows = db.session.execute(
-        select(CourseSession.cohort_id, func.count(CatchUp.id))
-        .join(CatchUp, CatchUp.session_id == CourseSession.id)
+def waiting_count(cohort_id):
+    """How many catch-ups are sent and waiting for a trainer's approval in the cohort: a scalar
+    subquery, so that `cohort_id` may be a column of a wider query (one row per cohort)."""
+    return (
+        select(func.count(CatchUp.id))
+        .join(CourseSession, CatchUp.session_id == CourseSession.id)
         .where(
-            CourseSession.cohort_id.in_(cohort_ids),
+            CourseSession.cohort_id == cohort_id,
             CatchUp.submitted_at.is_not(None),
             CatchUp.approved_at.is_(None),
         )
-        .group_by(CourseSession.cohort_id)
+        .scalar_subquery()
     )
-    return dict(rows.all())

@@ -33,14 +33,13 @@ def _attending(query, cohort_id):
     )
 
 
+# Participants, then senior managers; by name.
+_BY_NAME = (case((User.role == Role.SENIOR_MANAGER, 1), else_=0), User.name, User.id)
+
+
 def attendees(cohort_id):
     """Everyone who attends the cohort's sessions: participants, then senior managers; by name."""
-    senior_last = case((User.role == Role.SENIOR_MANAGER, 1), else_=0)
-    return list(
-        db.session.scalars(
-            _attending(select(User), cohort_id).order_by(senior_last, User.name, User.id)
-        )
-    )
+    return list(db.session.scalars(_attending(select(User), cohort_id).order_by(*_BY_NAME)))
 
 
 def session_attendees(course_session, marks=()):
@@ -242,8 +241,9 @@ def cohort_rows(sessions, cohort_id, now=None):
 
 def flagged_attendees(sessions, cohort_id, now=None):
     """The attendees flagged for absences in a row, in the matrix's order: what the trainer's
-    home page lists. Three queries of plain columns; the flag needs only each mark's status and
-    who was a member when, so no mark or catch-up is loaded as an object."""
+    home page lists. The flag needs only each mark's status and who was a member when, so no
+    mark or catch-up is loaded as an object: one query of plain columns, and a second only when
+    someone has two absences at least (nobody else can be flagged)."""
     now = now or utcnow()
     session_ids = [s.id for s in sessions]
     statuses = dict(
@@ -254,25 +254,27 @@ def flagged_attendees(sessions, cohort_id, now=None):
             )
         )
     )
-    # Only someone with two absences at least can be flagged: count them first, and work out the
-    # facts (membership on each day, what counts) for those people alone.
     absences = Counter(user_id for (_, user_id), status in statuses.items() if is_absence(status))
-    spans = membership_spans(cohort_id)
+    candidates = [user_id for user_id, count in absences.items() if count >= CONSECUTIVE_ABSENCES]
+    if not candidates:
+        return []
     basics = [
         (s, s.is_past(now) and not s.cancelled, to_local(s.starts_at).date()) for s in sessions
     ]
+    people = db.session.execute(
+        _attending(select(User, CohortMember.joined_on, CohortMember.left_on), cohort_id)
+        .where(User.id.in_(candidates))
+        .order_by(*_BY_NAME)
+    )
     flagged = []
-    for user in attendees(cohort_id):
-        if absences[user.id] < CONSECUTIVE_ABSENCES:
-            continue
-        span = spans.get(user.id)
+    for user, joined_on, left_on in people:
         facts = [
             SessionFacts(
                 number=s.number,
                 held=held,
                 status=statuses.get((s.id, user.id)),
                 cancelled=s.cancelled,
-                member=member_on(span, day),
+                member=member_on((joined_on, left_on), day),
             )
             for s, held, day in basics
         ]

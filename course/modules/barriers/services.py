@@ -227,11 +227,11 @@ def release_batch(cohort_id, barrier_ids):
     return released + duplicates
 
 
-def waiting_counts_by_cohort(cohort_ids):
-    """{cohort id: barriers raised and not yet moderated}, in one query."""
-    rows = db.session.execute(
-        select(Barrier.cohort_id, func.count(Barrier.id))
-        .where(Barrier.cohort_id.in_(cohort_ids), Barrier.status == BarrierStatus.NEW)
-        .group_by(Barrier.cohort_id)
+def waiting_count(cohort_id):
+    """How many barriers are raised and not yet moderated in the cohort: a scalar subquery, so
+    that `cohort_id` may be a column of a wider query (one row per cohort)."""
+    return (
+        select(func.count(Barrier.id))
+        .where(Barrier.cohort_id == cohort_id, Barrier.status == BarrierStatus.NEW)
+        .scalar_subquery()
     )
-    return dict(rows.all())

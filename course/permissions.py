@@ -80,18 +80,31 @@ def remember_cohort_id(cohort_id):
     g.pop("current_cohort", None)  # current_cohort() now finds the chosen one
 
 
-def my_cohorts(user):
-    """Every cohort the user belongs to, latest first (one query a request)."""
+def _my_memberships(user):
+    """[(cohort, joined_on, left_on)] for every cohort the user belongs to, latest first: one
+    query a request."""
     return once_per_request(
         "my_cohorts",
         user.id,
-        lambda: db.session.scalars(
-            select(Cohort)
+        lambda: db.session.execute(
+            select(Cohort, CohortMember.joined_on, CohortMember.left_on)
             .join(CohortMember, CohortMember.cohort_id == Cohort.id)
             .where(CohortMember.user_id == user.id)
             .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
         ).all(),
     )
+
+
+def my_cohorts(user):
+    """Every cohort the user belongs to, latest first (one query a request)."""
+    return [cohort for cohort, _joined_on, _left_on in _my_memberships(user)]
+
+
+def my_membership_span(user, cohort_id):
+    """(joined_on, left_on) of the user's membership of the cohort (None ends are open), or
+    None if they are not a member: from the same query as `my_cohorts`."""
+    spans = {cohort.id: (joined, left) for cohort, joined, left in _my_memberships(user)}
+    return spans.get(cohort_id)
 
 
 def current_cohort_or_404():

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -225,6 +226,31 @@ def test_a_missed_session_gives_a_catch_up_task_with_its_required_readings(
     assert "Write your catch-up reflection" in page
     home = client.get("/").get_data(as_text=True)
     assert f"Session {past[-1].number}: {past[-1].title}" in home
+
+
+def test_the_trainer_home_page_lists_the_five_oldest_waiting_catch_ups_and_links_to_all(
+    app, cohort, make_user, login, trainers, past
+):
+    people = [make_user(cohort_id=cohort, name=f"Person {n}") for n in range(7)]
+    with app.app_context():
+        for n, person in enumerate(people):
+            mark(app, past[-1], person, "absent", marked_by=trainers[0])
+            db.session.add(
+                CatchUp(
+                    session_id=past[-1].id,
+                    user_id=person.id,
+                    reflection=REFLECTION,
+                    submitted_at=utcnow() - timedelta(hours=10 - n),  # Person 0 sent first
+                    approved_at=utcnow() if n == 3 else None,  # Person 3's is approved
+                )
+            )
+        db.session.commit()
+    home = login(trainers[0]).get("/").get_data(as_text=True)
+    panel = home.split('id="catch-up-panel-heading"')[1].split("</section>")[0]
+    assert "Catch-ups waiting for approval (6)" in panel
+    listed = re.findall(r"(Person \d), session", panel)
+    assert listed == ["Person 0", "Person 1", "Person 2", "Person 4", "Person 5"]
+    assert "See all 6" in panel
 
 
 def test_catch_up_is_sent_read_by_a_trainer_and_approved(

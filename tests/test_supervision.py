@@ -1,7 +1,7 @@
 """The supervision log as a manager uses it: supervisees, records, clarity prompts, actions."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -323,3 +323,33 @@ def test_editing_a_review_moves_the_action_and_deleting_the_record_reopens_it(ap
     assert status() == "open"
     with app.app_context():
         assert db.session.get(SupervisionRecord, record_id) is None
+
+
+def test_the_home_page_counts_overdue_supervision_and_actions_of_current_supervisees_alone(
+    app, manager, cohort, make_user, login
+):
+    def action(what, due_on):
+        return dict(what=what, owner="manager", due_on=due_on)
+
+    late = add_supervisee(app, manager, label="SW Late")
+    add_record(
+        app,
+        manager,
+        late,
+        date(2025, 12, 1),
+        actions=[action("Book the visit", date(2026, 2, 9)), action("Plan", date(2026, 4, 1))],
+    )
+    recent = add_supervisee(app, manager, label="SW Recent")
+    add_record(app, manager, recent, date(2026, 3, 2), actions=[action("Call", date(2026, 3, 1))])
+    gone = add_supervisee(app, manager, label="SW Gone")
+    add_record(app, manager, gone, date(2026, 1, 5), actions=[action("Write", date(2026, 2, 1))])
+    someone_else = make_user(Role.PARTICIPANT, cohort_id=cohort, name="Other Manager")
+    theirs = add_supervisee(app, someone_else, label="SW Theirs")
+    add_record(app, someone_else, theirs, date(2026, 1, 5), actions=[action("X", date(2026, 2, 1))])
+    with app.app_context():
+        db.session.get(Supervisee, gone).archived_at = datetime(2026, 3, 1, tzinfo=UTC)
+        db.session.commit()
+    page = _text(login(manager).get("/"))
+    panel = page.split('id="supervision-panel-heading"')[1].split("</section>")[0]
+    assert "1 overdue for supervision: SW Late</li>" in panel
+    assert "2 overdue actions</li>" in panel

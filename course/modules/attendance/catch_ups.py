@@ -9,13 +9,15 @@ from sqlalchemy.orm import joinedload
 
 from course import audit
 from course.extensions import db
+from course.modules.accounts.models import User
 from course.modules.attendance.models import AttendanceMark, CatchUp
 from course.modules.attendance.notices import notify_trainers
 from course.modules.attendance.records import session_facts
 from course.modules.attendance.services import CatchUpState
 from course.modules.notifications.services import notify
 from course.modules.programme.models import CourseSession
-from course.modules.readings.models import Reading, ReadingProgress, SessionReading
+from course.modules.readings.models import Reading, SessionReading
+from course.modules.readings.services import read_reading_ids
 from course.permissions import cohort_ids_for, remember_cohort_id
 from course.timeutil import to_local, utcnow
 
@@ -44,16 +46,7 @@ def required_readings(session_ids):
 
 def read_by(user, readings):
     """The ids of these readings the person has marked as read."""
-    ids = [r.id for r in readings]
-    if not ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(ReadingProgress.reading_id).where(
-                ReadingProgress.user_id == user.id, ReadingProgress.reading_id.in_(ids)
-            )
-        )
-    )
+    return read_reading_ids(user.id, [r.id for r in readings])
 
 
 def task_text(course_session, readings):
@@ -175,6 +168,31 @@ def waiting_for_approval(cohort_id, limit=None):
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+def waiting_glance(cohort_id, limit):
+    """([(catch-up id, person's name, session number, sent at)], how many in all): the oldest
+    catch-ups waiting for approval in the cohort, as plain columns, and their total, in one
+    query (nothing decrypted, no person or session loaded)."""
+    rows = db.session.execute(
+        select(
+            CatchUp.id,
+            User.name,
+            CourseSession.number,
+            CatchUp.submitted_at,
+            func.count().over().label("total"),
+        )
+        .join(CourseSession, CourseSession.id == CatchUp.session_id)
+        .join(User, User.id == CatchUp.user_id)
+        .where(
+            CourseSession.cohort_id == cohort_id,
+            CatchUp.submitted_at.is_not(None),
+            CatchUp.approved_at.is_(None),
+        )
+        .order_by(CatchUp.submitted_at, CatchUp.id)
+        .limit(limit)
+    ).all()
+    return rows, rows[0].total if rows else 0
 
 
 def get_catch_up_for_trainer_or_404(catch_up_id):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from course.extensions import db
 from course.modules.accounts.models import Role
 from course.modules.attendance.apologies import my_mark
-from course.modules.attendance.catch_ups import catch_up_for, waiting_for_approval
+from course.modules.attendance.catch_ups import catch_up_for, waiting_glance
 from course.modules.attendance.check_in import window_is_open
 from course.modules.attendance.compliance import own_view
 from course.modules.attendance.models import (
@@ -97,11 +97,11 @@ def home_panel(user, cohort, next_session):
             next_mark=next_mark,
         )
     if user.role == Role.TRAINER:
-        waiting = waiting_for_approval(cohort.id)
+        waiting, waiting_count = waiting_glance(cohort.id, WAITING_SHOWN)
         return _panel(
             "attendance/_home_panel_trainer.html",
-            waiting=waiting[:WAITING_SHOWN],
-            waiting_count=len(waiting),
+            waiting=waiting,
+            waiting_count=waiting_count,
             flagged=flagged_attendees(sessions, cohort.id),
             today=london_today(),
         )

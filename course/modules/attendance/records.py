@@ -20,6 +20,7 @@ from course.modules.attendance.services import (
     is_absence,
     person_record,
 )
+from course.permissions import my_membership_span
 from course.timeutil import to_local, utcnow
 
 
@@ -286,7 +287,8 @@ def flagged_attendees(sessions, cohort_id, now=None):
 def own_row(sessions, user, now=None):
     """One person's own row."""
     session_ids = [s.id for s in sessions]
-    spans = membership_spans(sessions[0].cohort_id, [user.id]) if sessions else {}
+    span = my_membership_span(user, sessions[0].cohort_id) if sessions else None
+    spans = {user.id: span} if span else {}
     return person_rows(
         sessions,
         [user],
@@ -311,6 +313,21 @@ def apologies_by_session(session_ids, user_ids=None):
     for session_id, user_id in db.session.execute(query):
         found.setdefault(session_id, set()).add(user_id)
     return found
+
+
+def apologies_sent(session_id, user_id):
+    """Whether the person has apologies for the session, as a SQL condition, so that other
+    modules can ask it of each row of their own query (`session_id` and `user_id` may be
+    columns)."""
+    return (
+        select(AttendanceMark.id)
+        .where(
+            AttendanceMark.session_id == session_id,
+            AttendanceMark.user_id == user_id,
+            AttendanceMark.status == AttendanceStatus.APOLOGIES,
+        )
+        .exists()
+    )
 
 
 def has_apologies(session_id, user_id):

@@ -2,12 +2,13 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from course import audit
 from course.extensions import db
 from course.modules.accounts.models import Role, slugify
 from course.modules.attendance import compliance, exports
-from course.modules.attendance.catch_ups import waiting_for_approval
+from course.modules.attendance.catch_ups import waiting_count
 from course.modules.attendance.check_in import check_ins
 from course.modules.attendance.forms import (
     REGISTER_REASON_CHOICES,
@@ -65,7 +66,7 @@ def index():
     role = current_user.role_enum
     if role == Role.TRAINER:
         context.update(compliance.trainer_view(cohort, sessions))
-        context["waiting"] = len(waiting_for_approval(cohort.id))
+        context["waiting"] = db.session.scalar(select(waiting_count(cohort.id)))
     elif role == Role.EVALUATOR:
         context.update(compliance.evaluator_view(cohort, sessions))
     else:

@@ -7,7 +7,6 @@ with them. Nobody else's page says anything about anyone's journal.
 from flask import render_template
 from markupsafe import Markup
 
-from course.extensions import db
 from course.modules.accounts.models import Role
 from course.modules.journal.services import (
     AUTHOR_ROLES,
@@ -15,7 +14,7 @@ from course.modules.journal.services import (
     entries_for_session,
     recent_entries,
 )
-from course.modules.journal.sharing import entries_with_new_feedback, shared_with
+from course.modules.journal.sharing import entries_with_new_feedback, latest_shared
 
 TRAINER_PANEL_SIZE = 5
 
@@ -36,7 +35,7 @@ def home_panel(user, cohort, next_session):
         )
     if user.role == Role.TRAINER and cohort is not None:
         # Of the cohort the page is of, as "All shared reflections" it links to.
-        shared = list(db.session.scalars(shared_with(user, cohort.id).limit(TRAINER_PANEL_SIZE)))
+        shared = latest_shared(user, cohort.id, TRAINER_PANEL_SIZE)
         return _panel("journal/_trainer_panel.html", shared=shared)
     return None
 

@@ -3,19 +3,15 @@
 from flask import render_template
 from markupsafe import Markup
 
-from course.modules.notifications.services import latest_unread, unread_count
+from course.modules.notifications.services import latest_unread
 
 HOME_PANEL_LATEST = 3
 
 
 def home_panel(user, cohort, next_session):
-    """My unread notifications: how many, and the newest few; two queries, or nothing."""
-    unread = unread_count(user)
+    """My unread notifications: how many, and the newest few (one query), or nothing."""
+    latest, unread = latest_unread(user, HOME_PANEL_LATEST)
     if not unread:
         return None
-    html = render_template(
-        "notifications/_home_panel.html",
-        unread=unread,
-        latest=latest_unread(user, HOME_PANEL_LATEST),
-    )
+    html = render_template("notifications/_home_panel.html", unread=unread, latest=latest)
     return Markup(html)  # noqa: S704 - Jinja escaped it  # nosec B704

@@ -4,13 +4,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import abort
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from course.extensions import db
 from course.modules.accounts.models import ATTENDING_ROLES, CohortMember, Role, User
 from course.modules.attendance.models import ATTENDED, AttendanceMark
-from course.modules.attendance.records import apologies_by_session
+from course.modules.attendance.records import apologies_by_session, apologies_sent
 from course.modules.presentations.models import (
     HOLDS_SLOT,
     Presentation,
@@ -171,6 +171,22 @@ def session_presentations(session_id):
     ).all()
 
 
+def session_presentations_and_away(session_id):
+    """(the session's sign-ups as `session_presentations` gives them, the ids of their
+    presenters who sent apologies for it): 1 query."""
+    rows = db.session.execute(
+        select(Presentation, apologies_sent(Presentation.session_id, Presentation.presenter_id))
+        .where(Presentation.session_id == session_id)
+        .options(
+            joinedload(Presentation.presenter),
+            joinedload(Presentation.interviewer),
+            joinedload(Presentation.timekeeper),
+        )
+        .order_by(Presentation.slot, Presentation.position, Presentation.id)
+    ).all()
+    return [p for p, _ in rows], {p.presenter_id for p, away in rows if away}
+
+
 def ticked_items(session_id):
     """The keys of the run-sheet items trainers have ticked done for a session."""
     return set(
@@ -199,39 +215,41 @@ def is_away(session_id, user_id):
     return user_id in apologies_by_session([session_id], [user_id])[session_id]
 
 
-def my_presentations(user, cohort_id):
-    """Everything a person has signed up for in a cohort, by session: 1 query."""
-    return db.session.scalars(
-        select(Presentation)
-        .join(CourseSession, CourseSession.id == Presentation.session_id)
-        .where(CourseSession.cohort_id == cohort_id, Presentation.presenter_id == user.id)
-        .options(joinedload(Presentation.course_session))
-        .order_by(CourseSession.number, Presentation.id)
-    ).all()
-
-
-def reflections_to_write(user, cohort_id, now=None):
-    """Recent presentations at sessions this person attended that they have not reflected on."""
+def member_glance(user, cohort_id, now=None):
+    """A member's home page, in one query: (everything they have signed up for in the cohort,
+    by session; the recent presentations at sessions they attended that they have not
+    reflected on, by session and slot; the sessions of their own sign-ups that they sent
+    apologies for)."""
     now = now or utcnow()
-    return db.session.scalars(
-        select(Presentation)
+    to_reflect = and_(
+        CourseSession.ends_at <= now,
+        CourseSession.ends_at > now - REFLECTION_WINDOW,
+        Presentation.status.in_(HOLDS_SLOT),
+        Presentation.presenter_id != user.id,
+        exists().where(
+            AttendanceMark.session_id == Presentation.session_id,
+            AttendanceMark.user_id == user.id,
+            AttendanceMark.status.in_(ATTENDED),
+        ),
+        ~exists().where(
+            ReflectionNote.presentation_id == Presentation.id,
+            ReflectionNote.author_id == user.id,
+        ),
+    )
+    rows = db.session.execute(
+        select(Presentation, apologies_sent(Presentation.session_id, Presentation.presenter_id))
         .join(CourseSession, CourseSession.id == Presentation.session_id)
         .where(
             CourseSession.cohort_id == cohort_id,
-            CourseSession.ends_at <= now,
-            CourseSession.ends_at > now - REFLECTION_WINDOW,
-            Presentation.status.in_(HOLDS_SLOT),
-            Presentation.presenter_id != user.id,
-            exists().where(
-                AttendanceMark.session_id == Presentation.session_id,
-                AttendanceMark.user_id == user.id,
-                AttendanceMark.status.in_(ATTENDED),
-            ),
-            ~exists().where(
-                ReflectionNote.presentation_id == Presentation.id,
-                ReflectionNote.author_id == user.id,
-            ),
+            or_(Presentation.presenter_id == user.id, to_reflect),
         )
         .options(joinedload(Presentation.presenter), joinedload(Presentation.course_session))
-        .order_by(CourseSession.number, Presentation.slot)
+        .order_by(CourseSession.number, Presentation.slot, Presentation.id)
     ).all()
+    mine = sorted(
+        (p for p, _ in rows if p.presenter_id == user.id),
+        key=lambda p: (p.course_session.number, p.id),
+    )
+    others = [p for p, _ in rows if p.presenter_id != user.id]
+    away = {p.session_id for p, sent in rows if sent and p.presenter_id == user.id}
+    return mine, others, away

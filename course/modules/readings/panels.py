@@ -5,9 +5,8 @@ from markupsafe import Markup
 
 from course.modules.accounts.models import ATTENDING_ROLES, Role
 from course.modules.readings.services import (
-    attendee_count,
     read_reading_ids,
-    readers_by_reading,
+    readers_and_attendees,
     readings_for_sessions,
 )
 
@@ -20,8 +19,7 @@ def session_panel(user, course_session):
     read_ids = read_reading_ids(user.id, reading_ids) if attending and links else set()
     readers, attendees = {}, 0
     if user.role == Role.TRAINER and links:
-        readers = readers_by_reading(course_session.cohort_id, reading_ids)
-        attendees = attendee_count(course_session.cohort_id)
+        readers, attendees = readers_and_attendees(course_session.cohort_id, reading_ids)
     return Markup(  # noqa: S704 - Jinja escaped it  # nosec B704
         render_template(
             "readings/_session_panel.html",
@@ -49,8 +47,7 @@ def home_panel(user, cohort, next_session):
     trainer = user.role == Role.TRAINER
     read_ids, readers, attendees = set(), {}, 0
     if trainer:
-        readers = readers_by_reading(cohort.id, reading_ids)
-        attendees = attendee_count(cohort.id)
+        readers, attendees = readers_and_attendees(cohort.id, reading_ids)
     else:
         read_ids = read_reading_ids(user.id, reading_ids)
     return Markup(  # noqa: S704 - Jinja escaped it  # nosec B704

@@ -56,8 +56,7 @@ def index():
         read_ids = services.read_reading_ids(current_user.id, reading_ids)
     readers, attendees, unobtainable = {}, 0, None
     if current_user.role == Role.TRAINER and cohort:
-        readers = services.readers_by_reading(cohort.id, reading_ids)
-        attendees = services.attendee_count(cohort.id)
+        readers, attendees = services.readers_and_attendees(cohort.id, reading_ids)
         unobtainable = services.unobtainable_required_readings(cohort.id)
     return render_template(
         "readings/index.html",

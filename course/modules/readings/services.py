@@ -21,6 +21,7 @@ from course.modules.programme.models import CourseSession
 from course.modules.programme.services import cohort_sessions
 from course.modules.readings.guides import read_guides
 from course.modules.readings.models import Reading, ReadingProgress, SessionReading
+from course.request_cache import once_per_request
 
 
 @dataclass
@@ -179,13 +180,18 @@ def unobtainable_required_readings(cohort_id):
 
 
 def read_reading_ids(user_id, reading_ids=None):
-    """The ids of the readings (of those given, or all) the person has marked read."""
+    """The ids of the readings (of those given, or all) the person has marked read. All of
+    them are loaded once a request (a few dozen at most), so a page's panels share one query."""
     if reading_ids is not None and not reading_ids:
         return set()
-    query = select(ReadingProgress.reading_id).where(ReadingProgress.user_id == user_id)
-    if reading_ids is not None:
-        query = query.where(ReadingProgress.reading_id.in_(list(reading_ids)))
-    return set(db.session.scalars(query))
+    every = once_per_request(
+        "read_reading_ids",
+        user_id,
+        lambda: db.session.scalars(
+            select(ReadingProgress.reading_id).where(ReadingProgress.user_id == user_id)
+        ).all(),
+    )
+    return set(every) if reading_ids is None else set(every).intersection(reading_ids)
 
 
 def unread_required_readings(user_id, session_ids):
@@ -245,19 +251,23 @@ def attendee_ids_query(cohort_id):
     return attendees_query(cohort_id).with_only_columns(User.id).order_by(None)
 
 
-def readers_by_reading(cohort_id, reading_ids):
-    """{reading id: how many of the cohort's attendees have read it}."""
+def readers_and_attendees(cohort_id, reading_ids):
+    """({reading id: how many of the cohort's attendees have read it, for those read by
+    anyone}, how many attendees the cohort has): one query."""
     if not reading_ids:
-        return {}
+        return {}, attendee_count(cohort_id)
+    attendee_ids = attendee_ids_query(cohort_id)
+    readers = (
+        select(func.count(ReadingProgress.user_id))
+        .where(ReadingProgress.reading_id == Reading.id, ReadingProgress.user_id.in_(attendee_ids))
+        .scalar_subquery()
+    )
+    attendees = select(func.count()).select_from(attendee_ids.subquery()).scalar_subquery()
     rows = db.session.execute(
-        select(ReadingProgress.reading_id, func.count(ReadingProgress.user_id))
-        .where(
-            ReadingProgress.reading_id.in_(list(reading_ids)),
-            ReadingProgress.user_id.in_(attendee_ids_query(cohort_id)),
-        )
-        .group_by(ReadingProgress.reading_id)
+        select(Reading.id, readers, attendees).where(Reading.id.in_(list(reading_ids)))
     ).all()
-    return dict(rows)
+    counts = {reading_id: count for reading_id, count, _ in rows if count}
+    return counts, rows[0][2] if rows else attendee_count(cohort_id)
 
 
 def attendee_count(cohort_id):

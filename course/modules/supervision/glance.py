@@ -15,7 +15,7 @@ from course.modules.supervision.models import (
     SupervisionRecord,
 )
 from course.modules.supervision.schedule import MINIMUM_MINUTES, due_state
-from course.modules.supervision.services import latest_by_supervisee, supervisees_of
+from course.modules.supervision.services import current_with_latest
 
 LITTLE_TIME = 0.5  # a function covered in fewer than half the records gets little time
 
@@ -57,11 +57,22 @@ def programme_months(cohort, today):
 
 def due_table(manager, today):
     """[(supervisee, Due, last held_on, next date booked)] for current supervisees."""
-    latest = latest_by_supervisee(manager)
-    rows = []
-    for supervisee in supervisees_of(manager):
-        last, booked = latest.get(supervisee.id, (None, None))
-        rows.append((supervisee, due_state(supervisee, last, today), last, booked))
+    return _due_rows(current_with_latest(manager), today)
+
+
+def due_table_and_overdue_actions(manager, today):
+    """(`due_table`, how many open actions of current supervisees are past their date): the
+    home page's glance, in one query."""
+    rows = current_with_latest(manager, overdue_on=today)
+    return _due_rows([row[:3] for row in rows], today), sum(row[3] for row in rows)
+
+
+def _due_rows(rows, today):
+    """Each supervisee's state, overdue first, then never supervised, due, and the rest."""
+    rows = [
+        (supervisee, due_state(supervisee, last, today), last, booked)
+        for supervisee, last, booked in rows
+    ]
     order = {"overdue": 0, "never": 1, "due": 2, "ok": 3}
     return sorted(rows, key=lambda row: (order[row[1].state], row[1].due_on or today))
 

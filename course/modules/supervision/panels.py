@@ -9,8 +9,8 @@ from markupsafe import Markup
 
 from course.modules.accounts.models import Role
 from course.modules.supervision.aggregates import is_released
-from course.modules.supervision.glance import due_table
-from course.modules.supervision.services import MANAGER_ROLES, drafts_of, open_actions
+from course.modules.supervision.glance import due_table_and_overdue_actions
+from course.modules.supervision.services import MANAGER_ROLES, drafts_of
 from course.timeutil import london_today
 
 
@@ -23,13 +23,12 @@ def home_panel(user, cohort, next_session):
     """My supervision: who is overdue, overdue actions, drafts waiting; evaluators: figures."""
     if user.role in MANAGER_ROLES:
         today = london_today()
-        due = due_table(user, today)
-        actions = open_actions(user)
+        due, overdue_actions = due_table_and_overdue_actions(user, today)
         return _panel(
             "supervision/_home_panel.html",
             overdue=[row for row in due if row[1].state == "overdue"],
             due_soon=[row for row in due if row[1].state == "due"],
-            overdue_actions=[a for a in actions if a.is_overdue(today)],
+            overdue_actions=overdue_actions,
             drafts=drafts_of(user),
             has_supervisees=bool(due),
             figures_released=user.role == Role.SENIOR_MANAGER

@@ -8,7 +8,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from course.extensions import db
@@ -157,8 +157,10 @@ def open_actions(manager):
     )
 
 
-def latest_by_supervisee(manager):
-    """{supervisee id: (last held_on, next date booked then)} in one query."""
+def current_with_latest(manager, overdue_on=None):
+    """[(supervisee, last held_on, next date booked then)] for the manager's current
+    supervisees, by label: one query (their latest record found by a window function). Given a
+    day, each row also counts the supervisee's open actions due before it."""
     latest = (
         select(
             SupervisionRecord.supervisee_id,
@@ -174,10 +176,24 @@ def latest_by_supervisee(manager):
         .where(SupervisionRecord.manager_id == manager.id)
         .subquery()
     )
+    columns = [Supervisee, latest.c.held_on, latest.c.next_on]
+    if overdue_on is not None:
+        columns.append(
+            select(func.count(SupervisionAction.id))
+            .where(
+                SupervisionAction.supervisee_id == Supervisee.id,
+                SupervisionAction.manager_id == manager.id,
+                SupervisionAction.status == "open",
+                SupervisionAction.due_on < overdue_on,
+            )
+            .scalar_subquery()
+        )
     rows = db.session.execute(
-        select(latest.c.supervisee_id, latest.c.held_on, latest.c.next_on).where(latest.c.n == 1)
-    )
-    return {row.supervisee_id: (row.held_on, row.next_on) for row in rows}
+        select(*columns)
+        .outerjoin(latest, and_(latest.c.supervisee_id == Supervisee.id, latest.c.n == 1))
+        .where(Supervisee.manager_id == manager.id, Supervisee.archived_at.is_(None))
+    ).all()
+    return sorted(rows, key=lambda row: (row[0].label.lower(), row[0].id))
 
 
 def create_record(manager, supervisee, data, *, prompts=0, saved_anyway=False):

@@ -171,17 +171,10 @@ def waiting_for_approval(cohort_id, limit=None):
 
 
 def waiting_glance(cohort_id, limit):
-    """([(catch-up id, person's name, session number, sent at)], how many in all): the oldest
-    catch-ups waiting for approval in the cohort, as plain columns, and their total, in one
-    query (nothing decrypted, no person or session loaded)."""
-    rows = db.session.execute(
-        select(
-            CatchUp.id,
-            User.name,
-            CourseSession.number,
-            CatchUp.submitted_at,
-            func.count().over().label("total"),
-        )
+    """[(catch-up id, person's name, session number, sent at)]: the oldest catch-ups waiting for
+    approval in the cohort, as plain columns (nothing decrypted, no person or session loaded)."""
+    return db.session.execute(
+        select(CatchUp.id, User.name, CourseSession.number, CatchUp.submitted_at)
         .join(CourseSession, CourseSession.id == CatchUp.session_id)
         .join(User, User.id == CatchUp.user_id)
         .where(
@@ -192,7 +185,6 @@ def waiting_glance(cohort_id, limit):
         .order_by(CatchUp.submitted_at, CatchUp.id)
         .limit(limit)
     ).all()
-    return rows, rows[0].total if rows else 0
 
 
 def get_catch_up_for_trainer_or_404(catch_up_id):

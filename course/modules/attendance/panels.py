@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from course.extensions import db
 from course.modules.accounts.models import Role
 from course.modules.attendance.apologies import my_mark
-from course.modules.attendance.catch_ups import catch_up_for, waiting_glance
+from course.modules.attendance.catch_ups import catch_up_for, waiting_count, waiting_glance
 from course.modules.attendance.check_in import window_is_open
 from course.modules.attendance.compliance import own_view
 from course.modules.attendance.models import (
@@ -71,7 +71,14 @@ def session_panel(user, course_session):
     return None
 
 
-def home_panel(user, cohort, next_session):
+def home_counts(user, cohort):
+    """For trainers, how many catch-ups wait for approval."""
+    if cohort is None or user.role != Role.TRAINER:
+        return {}
+    return {"attendance_waiting": waiting_count(cohort.id)}
+
+
+def home_panel(user, cohort, next_session, counts):
     """My catch-up tasks; for trainers, catch-ups waiting for approval and people flagged."""
     if cohort is None:
         return None
@@ -97,11 +104,11 @@ def home_panel(user, cohort, next_session):
             next_mark=next_mark,
         )
     if user.role == Role.TRAINER:
-        waiting, waiting_count = waiting_glance(cohort.id, WAITING_SHOWN)
+        waiting = waiting_glance(cohort.id, WAITING_SHOWN) if counts["attendance_waiting"] else []
         return _panel(
             "attendance/_home_panel_trainer.html",
             waiting=waiting,
-            waiting_count=waiting_count,
+            waiting_count=counts["attendance_waiting"],
             flagged=flagged_attendees(sessions, cohort.id),
             today=london_today(),
         )

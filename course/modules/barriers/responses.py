@@ -101,14 +101,19 @@ def my_themes(user, cohort_id):
     )
 
 
+def _to_my_themes(user, cohort_id):
+    """SQL conditions: the cohort's responses to the themes a person raised."""
+    return (
+        BarrierResponse.cohort_id == cohort_id,
+        BarrierResponse.theme.in_(my_themes(user, cohort_id)),
+    )
+
+
 def responses_to_my_themes(user, cohort_id, limit=None):
     """Responses to the themes a person raised, latest first."""
     query = (
         select(BarrierResponse)
-        .where(
-            BarrierResponse.cohort_id == cohort_id,
-            BarrierResponse.theme.in_(my_themes(user, cohort_id)),
-        )
+        .where(*_to_my_themes(user, cohort_id))
         .order_by(BarrierResponse.updated_at.desc(), BarrierResponse.id.desc())
     )
     if limit:
@@ -116,15 +121,31 @@ def responses_to_my_themes(user, cohort_id, limit=None):
     return list(db.session.scalars(query))
 
 
-def overdue_count(cohort_id, today):
-    """How many responses are past their due date and still open."""
-    return db.session.scalar(
-        select(func.count(BarrierResponse.id)).where(
+def responses_to_my_themes_count(user, cohort_id):
+    """How many responses there are to the themes a person raised, as a scalar subquery."""
+    return (
+        select(func.count(BarrierResponse.id))
+        .where(*_to_my_themes(user, cohort_id))
+        .scalar_subquery()
+    )
+
+
+def overdue_count_query(cohort_id, today):
+    """How many responses are past their due date and still open, as a scalar subquery."""
+    return (
+        select(func.count(BarrierResponse.id))
+        .where(
             BarrierResponse.cohort_id == cohort_id,
             BarrierResponse.status.in_(OPEN_RESPONSE_STATUSES),
             BarrierResponse.due_on < today,
         )
+        .scalar_subquery()
     )
+
+
+def overdue_count(cohort_id, today):
+    """How many responses are past their due date and still open."""
+    return db.session.scalar(select(overdue_count_query(cohort_id, today)))
 
 
 # A theme's response status, as the ranking shows it.

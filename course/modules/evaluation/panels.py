@@ -7,13 +7,20 @@ from course.modules.accounts.models import ATTENDING_ROLES, Role
 from course.modules.evaluation import services
 
 
-def home_panel(user, cohort, next_session):
+def home_counts(user, cohort):
+    """How many questionnaires wait for me (participants, senior managers)."""
+    if cohort is None or user.role not in ATTENDING_ROLES:
+        return {}
+    return {"evaluation_waiting": services.waiting_count(user, cohort.id)}
+
+
+def home_panel(user, cohort, next_session, counts):
     """Questionnaires waiting for me (participants, senior managers); a link for the evaluator.
-    One query."""
+    One query when some are waiting."""
     if cohort is None:
         return None
     if user.role in ATTENDING_ROLES:
-        waiting = services.waiting_for(user, cohort.id)
+        waiting = services.waiting_for(user, cohort.id) if counts["evaluation_waiting"] else []
         if not waiting:
             return None
         return Markup(render_template("evaluation/home_panel.html", waiting=waiting))  # noqa: S704  # nosec B704 - autoescaped template

@@ -366,24 +366,37 @@ def _rate(questionnaire, asked, answered, k):
     return ResponseRate(sum(answered.values()), sum(asked.values()), by_role)
 
 
+def _waiting_for(user, cohort_id, now):
+    """SQL conditions: open questionnaires of the cohort that ask the user, not yet answered."""
+    return (
+        Questionnaire.cohort_id == cohort_id,
+        Questionnaire.status == Status.OPEN.value,
+        Questionnaire.opens_at <= now,
+        Questionnaire.closes_at > now,
+        Questionnaire.audience.in_(_audiences_for(user.role)),
+        Questionnaire.id.not_in(
+            select(Participation.questionnaire_id).where(Participation.user_id == user.id)
+        ),
+    )
+
+
 def waiting_for(user, cohort_id, now=None):
     """Open questionnaires of the cohort that ask the user and that they have not answered."""
-    now = now or utcnow()
     return list(
         db.session.scalars(
             select(Questionnaire)
-            .where(
-                Questionnaire.cohort_id == cohort_id,
-                Questionnaire.status == Status.OPEN.value,
-                Questionnaire.opens_at <= now,
-                Questionnaire.closes_at > now,
-                Questionnaire.audience.in_(_audiences_for(user.role)),
-                Questionnaire.id.not_in(
-                    select(Participation.questionnaire_id).where(Participation.user_id == user.id)
-                ),
-            )
+            .where(*_waiting_for(user, cohort_id, now or utcnow()))
             .order_by(Questionnaire.closes_at)
         )
+    )
+
+
+def waiting_count(user, cohort_id, now=None):
+    """How many questionnaires wait for the user, as a scalar subquery."""
+    return (
+        select(func.count(Questionnaire.id))
+        .where(*_waiting_for(user, cohort_id, now or utcnow()))
+        .scalar_subquery()
     )
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from course.extensions import db
@@ -251,6 +251,13 @@ def entries_for_supervision_record(author, record_id):
             )
             .order_by(JournalEntry.created_at.desc())
         )
+    )
+
+
+def draft_count(user):
+    """How many drafts the user keeps, as a scalar subquery."""
+    return (
+        select(func.count(JournalDraft.id)).where(JournalDraft.user_id == user.id).scalar_subquery()
     )
 
 

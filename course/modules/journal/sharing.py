@@ -84,17 +84,32 @@ def add_reply(entry, text, link):
     return reply
 
 
+def _new_feedback(author):
+    """SQL conditions: trainers' comments on the author's entries that the author has not seen."""
+    return (
+        JournalEntry.author_id == author.id,
+        JournalEntry.deleted_at.is_(None),
+        JournalComment.author_id != author.id,
+        JournalComment.read_at.is_(None),
+    )
+
+
+def new_feedback_total(author):
+    """How many trainers' comments the author has not seen yet, as a scalar subquery."""
+    return (
+        select(func.count(JournalComment.id))
+        .join(JournalEntry, JournalEntry.id == JournalComment.entry_id)
+        .where(*_new_feedback(author))
+        .scalar_subquery()
+    )
+
+
 def new_feedback_counts(author, entry_ids=None):
     """{entry id: trainers' comments the author has not seen yet}: one query."""
     query = (
         select(JournalComment.entry_id, func.count(JournalComment.id))
         .join(JournalEntry, JournalEntry.id == JournalComment.entry_id)
-        .where(
-            JournalEntry.author_id == author.id,
-            JournalEntry.deleted_at.is_(None),
-            JournalComment.author_id != author.id,
-            JournalComment.read_at.is_(None),
-        )
+        .where(*_new_feedback(author))
         .group_by(JournalComment.entry_id)
     )
     if entry_ids is not None:

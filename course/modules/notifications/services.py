@@ -82,24 +82,30 @@ def notifications_page(user, page=None):
     )
 
 
-def unread_count(user):
-    """How many of a person's notifications are unread."""
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
+def unread_count_query(user):
+    """How many of a person's notifications are unread, as a scalar subquery."""
+    return (
+        select(func.count(Notification.id))
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .scalar_subquery()
     )
 
 
+def unread_count(user):
+    """How many of a person's notifications are unread."""
+    return db.session.scalar(select(unread_count_query(user)))
+
+
 def latest_unread(user, limit=3):
-    """(A person's newest unread notifications, how many are unread in all): one query."""
-    rows = db.session.execute(
-        select(Notification, func.count().over())
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)
-    ).all()
-    return [notification for notification, _ in rows], rows[0][1] if rows else 0
+    """A person's newest unread notifications."""
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def get_notification_for_user_or_404(notification_id, user):

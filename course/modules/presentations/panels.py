@@ -10,7 +10,7 @@ from course.modules.presentations.services import sign_up_problem
 from course.timeutil import utcnow
 
 
-def home_panel(user, cohort, next_session):
+def home_panel(user, cohort, next_session, counts):
     """Members: my sign-ups, a promotion from the reserve list, reflections to write.
     Trainers: the next session's presenters and which of them sent apologies. One query."""
     if cohort is None:

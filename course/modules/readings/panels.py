@@ -36,7 +36,7 @@ def session_panel(user, course_session):
     )
 
 
-def home_panel(user, cohort, next_session):
+def home_panel(user, cohort, next_session, counts):
     """'To read before the next session' for attendees; the cohort's progress for trainers."""
     if cohort is None or next_session is None or user.role not in (*ATTENDING_ROLES, Role.TRAINER):
         return None

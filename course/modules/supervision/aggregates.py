@@ -181,13 +181,16 @@ def _figures(rows, actions, parts, starts, ends_on, k):
     return figures
 
 
+def release_count(cohort_id):
+    """1 if the evaluator has released the cohort's figures to its senior managers, else 0, as
+    a scalar subquery."""
+    return (
+        select(func.count(SupervisionFiguresRelease.id))
+        .where(SupervisionFiguresRelease.cohort_id == cohort_id)
+        .scalar_subquery()
+    )
+
+
 def is_released(cohort_id):
     """Whether the evaluator has released the cohort's figures to its senior managers."""
-    return (
-        db.session.scalar(
-            select(SupervisionFiguresRelease.id).where(
-                SupervisionFiguresRelease.cohort_id == cohort_id
-            )
-        )
-        is not None
-    )
+    return bool(db.session.scalar(select(release_count(cohort_id))))

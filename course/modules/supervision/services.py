@@ -157,6 +157,24 @@ def open_actions(manager):
     )
 
 
+def current_count(manager):
+    """How many current supervisees the manager has, as a scalar subquery."""
+    return (
+        select(func.count(Supervisee.id))
+        .where(Supervisee.manager_id == manager.id, Supervisee.archived_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def draft_count(manager):
+    """How many drafts the manager keeps, as a scalar subquery."""
+    return (
+        select(func.count(SupervisionDraft.id))
+        .where(SupervisionDraft.user_id == manager.id)
+        .scalar_subquery()
+    )
+
+
 def current_with_latest(manager, overdue_on=None):
     """[(supervisee, last held_on, next date booked then)] for the manager's current
     supervisees, by label: one query (their latest record found by a window function). Given a

@@ -68,11 +68,12 @@ class CatchUpTask:
     read_ids: set
 
 
-def own_view(user, sessions, now=None):
-    """A person's own record, catch-up tasks and sessions to come."""
+def own_view(user, sessions, now=None, row=None):
+    """A person's own record, catch-up tasks and sessions to come (from their row, if the
+    caller has it already)."""
     now = now or utcnow()
     today = to_local(now).date()
-    row = own_row(sessions, user, now)
+    row = row or own_row(sessions, user, now)
     missed = [
         (s, fact) for s, fact in zip(sessions, row.facts, strict=True) if fact.catch_up_state(today)
     ]
@@ -90,9 +91,10 @@ def own_view(user, sessions, now=None):
     return dict(row=row, cells=row.cells(sessions, today), tasks=tasks, upcoming=upcoming)
 
 
-def cohort_view(cohort, sessions):
-    """Senior managers: the cohort's figures and the people flagged or unable to complete."""
-    rows = cohort_rows(sessions, cohort.id)
+def cohort_view(cohort, sessions, rows=None):
+    """Senior managers: the cohort's figures and the people flagged or unable to complete
+    (from everyone's rows, if the caller has them already)."""
+    rows = cohort_rows(sessions, cohort.id) if rows is None else rows
     return dict(
         figures=cohort_figures(r.record for r in rows),
         per_session=session_figures(sessions, rows),

@@ -1,17 +1,16 @@
 """Loading attendance from the database into the rules' plain facts, in a fixed few queries."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from course.extensions import db
 from course.modules.accounts.models import CohortMember, Role, User
 from course.modules.accounts.services import member_on, membership_spans
-from course.modules.attendance.models import AttendanceMark, AttendanceStatus, CatchUp
+from course.modules.attendance.models import MISSED, AttendanceMark, AttendanceStatus, CatchUp
 from course.modules.attendance.services import (
     CONSECUTIVE_ABSENCES,
     SessionFacts,
@@ -242,40 +241,52 @@ def cohort_rows(sessions, cohort_id, now=None):
 
 def flagged_attendees(sessions, cohort_id, now=None):
     """The attendees flagged for absences in a row, in the matrix's order: what the trainer's
-    home page lists. The flag needs only each mark's status and who was a member when, so no
-    mark or catch-up is loaded as an object: one query of plain columns, and a second only when
-    someone has two absences at least (nobody else can be flagged)."""
+    home page lists. One query: only someone with two absences at least can be flagged, so it
+    loads those people alone, with their membership dates and their marks' statuses (no mark
+    or catch-up as an object)."""
     now = now or utcnow()
     session_ids = [s.id for s in sessions]
-    statuses = dict(
-        ((session_id, user_id), status)
-        for session_id, user_id, status in db.session.execute(
-            select(AttendanceMark.session_id, AttendanceMark.user_id, AttendanceMark.status).where(
-                AttendanceMark.session_id.in_(session_ids)
-            )
-        )
-    )
-    absences = Counter(user_id for (_, user_id), status in statuses.items() if is_absence(status))
-    candidates = [user_id for user_id, count in absences.items() if count >= CONSECUTIVE_ABSENCES]
-    if not candidates:
+    if not session_ids:
         return []
+    absent_twice = (
+        select(AttendanceMark.user_id)
+        .where(AttendanceMark.session_id.in_(session_ids), AttendanceMark.status.in_(MISSED))
+        .group_by(AttendanceMark.user_id)
+        .having(func.count() >= CONSECUTIVE_ABSENCES)
+    )
+    rows = db.session.execute(
+        _attending(
+            select(
+                User,
+                CohortMember.joined_on,
+                CohortMember.left_on,
+                AttendanceMark.session_id,
+                AttendanceMark.status,
+            ),
+            cohort_id,
+        )
+        .join(
+            AttendanceMark,
+            and_(AttendanceMark.user_id == User.id, AttendanceMark.session_id.in_(session_ids)),
+        )
+        .where(User.id.in_(absent_twice))
+        .order_by(*_BY_NAME)
+    )
+    people = {}  # user: (span, {session id: status}), in the matrix's order
+    for user, joined_on, left_on, session_id, status in rows:
+        people.setdefault(user, ((joined_on, left_on), {}))[1][session_id] = status
     basics = [
         (s, s.is_past(now) and not s.cancelled, to_local(s.starts_at).date()) for s in sessions
     ]
-    people = db.session.execute(
-        _attending(select(User, CohortMember.joined_on, CohortMember.left_on), cohort_id)
-        .where(User.id.in_(candidates))
-        .order_by(*_BY_NAME)
-    )
     flagged = []
-    for user, joined_on, left_on in people:
+    for user, (span, statuses) in people.items():
         facts = [
             SessionFacts(
                 number=s.number,
                 held=held,
-                status=statuses.get((s.id, user.id)),
+                status=statuses.get(s.id),
                 cancelled=s.cancelled,
-                member=member_on((joined_on, left_on), day),
+                member=member_on(span, day),
             )
             for s, held, day in basics
         ]

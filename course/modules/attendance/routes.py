@@ -21,7 +21,7 @@ from course.modules.attendance.models import (
     reason_label,
     status_label,
 )
-from course.modules.attendance.records import marks_by_key, session_attendees
+from course.modules.attendance.records import cohort_rows, marks_by_key, session_attendees
 from course.modules.attendance.register import (
     register_history,
     register_is_open,
@@ -69,10 +69,14 @@ def index():
         context["waiting"] = db.session.scalar(select(waiting_count(cohort.id)))
     elif role == Role.EVALUATOR:
         context.update(compliance.evaluator_view(cohort, sessions))
+    elif role == Role.SENIOR_MANAGER:
+        # Their own row is one of the cohort's: loaded once for both.
+        rows = cohort_rows(sessions, cohort.id)
+        mine = next((row for row in rows if row.user.id == current_user.id), None)
+        context.update(compliance.own_view(current_user, sessions, row=mine))
+        context["cohort_figures"] = compliance.cohort_view(cohort, sessions, rows)
     else:
         context.update(compliance.own_view(current_user, sessions))
-        if role == Role.SENIOR_MANAGER:
-            context["cohort_figures"] = compliance.cohort_view(cohort, sessions)
     return render_template(TEMPLATES[role], **context)
 
 

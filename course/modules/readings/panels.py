@@ -6,20 +6,23 @@ from markupsafe import Markup
 from course.modules.accounts.models import ATTENDING_ROLES, Role
 from course.modules.readings.services import (
     read_reading_ids,
-    readers_and_attendees,
     readings_for_sessions,
+    readings_with_readers,
 )
 
 
 def session_panel(user, course_session):
     """The session's readings, required then optional, with my status or the cohort's."""
-    links = readings_for_sessions([course_session.id])[course_session.id]
-    reading_ids = [link.reading_id for link in links]
-    attending = user.role in ATTENDING_ROLES
-    read_ids = read_reading_ids(user.id, reading_ids) if attending and links else set()
     readers, attendees = {}, 0
-    if user.role == Role.TRAINER and links:
-        readers, attendees = readers_and_attendees(course_session.cohort_id, reading_ids)
+    if user.role == Role.TRAINER:
+        links, readers, attendees = readings_with_readers(
+            course_session.id, course_session.cohort_id
+        )
+    else:
+        links = readings_for_sessions([course_session.id])[course_session.id]
+    attending = user.role in ATTENDING_ROLES
+    reading_ids = [link.reading_id for link in links]
+    read_ids = read_reading_ids(user.id, reading_ids) if attending and links else set()
     return Markup(  # noqa: S704 - Jinja escaped it  # nosec B704
         render_template(
             "readings/_session_panel.html",
@@ -40,16 +43,15 @@ def home_panel(user, cohort, next_session, counts):
     """'To read before the next session' for attendees; the cohort's progress for trainers."""
     if cohort is None or next_session is None or user.role not in (*ATTENDING_ROLES, Role.TRAINER):
         return None
-    links = readings_for_sessions([next_session.id])[next_session.id]
-    if not links:
-        return None
-    reading_ids = [link.reading_id for link in links]
     trainer = user.role == Role.TRAINER
     read_ids, readers, attendees = set(), {}, 0
     if trainer:
-        readers, attendees = readers_and_attendees(cohort.id, reading_ids)
+        links, readers, attendees = readings_with_readers(next_session.id, cohort.id)
     else:
-        read_ids = read_reading_ids(user.id, reading_ids)
+        links = readings_for_sessions([next_session.id])[next_session.id]
+        read_ids = read_reading_ids(user.id, [link.reading_id for link in links])
+    if not links:
+        return None
     return Markup(  # noqa: S704 - Jinja escaped it  # nosec B704
         render_template(
             "readings/_home_panel.html",

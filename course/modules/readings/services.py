@@ -129,23 +129,49 @@ def attach_to_cohort(cohort):
     return added
 
 
-def readings_for_sessions(session_ids, required_only=False):
-    """{session id: [SessionReading, ...]} with each reading loaded, required first, in order."""
-    if not session_ids:
-        return {}
-    query = (
-        select(SessionReading)
+def _session_links(session_ids, *columns):
+    """SQL: the sessions' readings not retired (with `columns`), each reading loaded, required
+    first, in order."""
+    return (
+        select(SessionReading, *columns)
         .join(Reading, Reading.id == SessionReading.reading_id)
         .where(SessionReading.session_id.in_(list(session_ids)), Reading.retired.is_(False))
         .options(joinedload(SessionReading.reading))
         .order_by(SessionReading.required.desc(), SessionReading.position, SessionReading.id)
     )
+
+
+def readings_for_sessions(session_ids, required_only=False):
+    """{session id: [SessionReading, ...]} with each reading loaded, required first, in order."""
+    if not session_ids:
+        return {}
+    query = _session_links(session_ids)
     if required_only:
         query = query.where(SessionReading.required.is_(True))
     by_session = {session_id: [] for session_id in session_ids}
     for link in db.session.scalars(query):
         by_session[link.session_id].append(link)
     return by_session
+
+
+def readings_with_readers(session_id, cohort_id):
+    """A trainer's view of a session's readings: ([SessionReading] as `readings_for_sessions`
+    gives them, {reading id: how many of the cohort's attendees have read it, for those read by
+    anyone}, how many attendees the cohort has). One query."""
+    attendee_ids = attendee_ids_query(cohort_id)
+    readers = (
+        select(func.count(ReadingProgress.user_id))
+        .where(
+            ReadingProgress.reading_id == SessionReading.reading_id,
+            ReadingProgress.user_id.in_(attendee_ids),
+        )
+        .scalar_subquery()
+    )
+    attendees = select(func.count()).select_from(attendee_ids.subquery()).scalar_subquery()
+    rows = db.session.execute(_session_links([session_id], readers, attendees)).all()
+    links = [link for link, _, _ in rows]
+    counts = {link.reading_id: count for link, count, _ in rows if count}
+    return links, counts, rows[0][2] if rows else 0
 
 
 def required_readings_for_sessions(session_ids):

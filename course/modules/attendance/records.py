@@ -1,5 +1,6 @@
 """Loading attendance from the database into the rules' plain facts, in a fixed few queries."""
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -32,6 +33,8 @@ def _attending(query, cohort_id):
         or_(User.active.is_(True), User.email.like("erased-%@erased.invalid")),
     )
 
+
+Attendee = namedtuple("Attendee", "id name")
 
 # Participants, then senior managers; by name.
 _BY_NAME = (case((User.role == Role.SENIOR_MANAGER, 1), else_=0), User.name, User.id)
@@ -240,10 +243,10 @@ def cohort_rows(sessions, cohort_id, now=None):
 
 
 def flagged_attendees(sessions, cohort_id, now=None):
-    """The attendees flagged for absences in a row, in the matrix's order: what the trainer's
-    home page lists. One query: only someone with two absences at least can be flagged, so it
-    loads those people alone, with their membership dates and their marks' statuses (no mark
-    or catch-up as an object)."""
+    """The attendees flagged for absences in a row, as (id, name) rows in the matrix's order:
+    what the trainer's home page lists. One query of plain columns: only someone with two
+    absences at least can be flagged, so it loads those people alone, with their membership
+    dates and their marks' statuses."""
     now = now or utcnow()
     session_ids = [s.id for s in sessions]
     if not session_ids:
@@ -257,7 +260,8 @@ def flagged_attendees(sessions, cohort_id, now=None):
     rows = db.session.execute(
         _attending(
             select(
-                User,
+                User.id,
+                User.name,
                 CohortMember.joined_on,
                 CohortMember.left_on,
                 AttendanceMark.session_id,
@@ -272,14 +276,15 @@ def flagged_attendees(sessions, cohort_id, now=None):
         .where(User.id.in_(absent_twice))
         .order_by(*_BY_NAME)
     )
-    people = {}  # user: (span, {session id: status}), in the matrix's order
-    for user, joined_on, left_on, session_id, status in rows:
-        people.setdefault(user, ((joined_on, left_on), {}))[1][session_id] = status
+    people = {}  # (id, name): (span, {session id: status}), in the matrix's order
+    for user_id, name, joined_on, left_on, session_id, status in rows:
+        person = Attendee(user_id, name)
+        people.setdefault(person, ((joined_on, left_on), {}))[1][session_id] = status
     basics = [
         (s, s.is_past(now) and not s.cancelled, to_local(s.starts_at).date()) for s in sessions
     ]
     flagged = []
-    for user, (span, statuses) in people.items():
+    for person, (span, statuses) in people.items():
         facts = [
             SessionFacts(
                 number=s.number,
@@ -291,7 +296,7 @@ def flagged_attendees(sessions, cohort_id, now=None):
             for s, held, day in basics
         ]
         if has_consecutive_absences(facts):
-            flagged.append(user)
+            flagged.append(person)
     return flagged
 
 

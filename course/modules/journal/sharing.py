@@ -3,7 +3,7 @@
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import joinedload
 
 from course.extensions import db
 from course.modules.accounts.models import Cohort, CohortMember, Role, User
@@ -201,20 +201,20 @@ def shared_with(trainer, cohort_id=None):
 
 
 def latest_shared(trainer, cohort_id, limit):
-    """The trainer's home page's glance: the latest entries shared in the cohort, with their
-    titles, authors' names and dates alone (one query; no text decrypted but the titles)."""
-    return list(
-        db.session.scalars(
-            select(JournalEntry)
-            .where(*visible_to_trainer(trainer), JournalEntry.cohort_id == cohort_id)
-            .options(
-                load_only(JournalEntry.id, JournalEntry.title, JournalEntry.shared_at),
-                joinedload(JournalEntry.author).load_only(User.id, User.name),
-            )
-            .order_by(JournalEntry.shared_at.desc(), JournalEntry.id.desc())
-            .limit(limit)
+    """The trainer's home page's glance: the latest entries shared in the cohort, as rows of
+    (id, title, shared_at, author_name) alone (one query; no text decrypted but the titles)."""
+    return db.session.execute(
+        select(
+            JournalEntry.id,
+            JournalEntry.title,
+            JournalEntry.shared_at,
+            User.name.label("author_name"),
         )
-    )
+        .join(User, User.id == JournalEntry.author_id)
+        .where(*visible_to_trainer(trainer), JournalEntry.cohort_id == cohort_id)
+        .order_by(JournalEntry.shared_at.desc(), JournalEntry.id.desc())
+        .limit(limit)
+    ).all()
 
 
 def feedback_counts(entry_ids):

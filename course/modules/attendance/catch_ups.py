@@ -152,17 +152,22 @@ def extend_catch_up(course_session, user, trainer, today, days=EXTENSION_DAYS):
     return row
 
 
+def _waiting(cohort_id):
+    """SQL conditions: catch-ups of the cohort sent and not yet approved (join CourseSession)."""
+    return (
+        CourseSession.cohort_id == cohort_id,
+        CatchUp.submitted_at.is_not(None),
+        CatchUp.approved_at.is_(None),
+    )
+
+
 def waiting_for_approval(cohort_id, limit=None):
     """Catch-ups sent and not yet approved in the cohort, oldest first, with person and session."""
     query = (
         select(CatchUp)
         .join(CourseSession, CourseSession.id == CatchUp.session_id)
         .options(joinedload(CatchUp.user), joinedload(CatchUp.course_session))
-        .where(
-            CourseSession.cohort_id == cohort_id,
-            CatchUp.submitted_at.is_not(None),
-            CatchUp.approved_at.is_(None),
-        )
+        .where(*_waiting(cohort_id))
         .order_by(CatchUp.submitted_at, CatchUp.id)
     )
     if limit:
@@ -177,11 +182,7 @@ def waiting_glance(cohort_id, limit):
         select(CatchUp.id, User.name, CourseSession.number, CatchUp.submitted_at)
         .join(CourseSession, CourseSession.id == CatchUp.session_id)
         .join(User, User.id == CatchUp.user_id)
-        .where(
-            CourseSession.cohort_id == cohort_id,
-            CatchUp.submitted_at.is_not(None),
-            CatchUp.approved_at.is_(None),
-        )
+        .where(*_waiting(cohort_id))
         .order_by(CatchUp.submitted_at, CatchUp.id)
         .limit(limit)
     ).all()
@@ -214,10 +215,6 @@ def waiting_count(cohort_id):
     return (
         select(func.count(CatchUp.id))
         .join(CourseSession, CatchUp.session_id == CourseSession.id)
-        .where(
-            CourseSession.cohort_id == cohort_id,
-            CatchUp.submitted_at.is_not(None),
-            CatchUp.approved_at.is_(None),
-        )
+        .where(*_waiting(cohort_id))
         .scalar_subquery()
     )

@@ -109,19 +109,24 @@ class CohortRota:
     given: set = field(default_factory=set)  # ids of people who have given a presentation
 
 
+def _with_people(statement):
+    """Presentations with their presenter, interviewer and timekeeper; slot holders first."""
+    return statement.options(
+        joinedload(Presentation.presenter),
+        joinedload(Presentation.interviewer),
+        joinedload(Presentation.timekeeper),
+    ).order_by(Presentation.slot, Presentation.position, Presentation.id)
+
+
 def cohort_rota(cohort_id):
     """Every session: presenters, reserves, apologies; who has not presented: 4 queries."""
     sessions = cohort_sessions(cohort_id)
     presentations = db.session.scalars(
-        select(Presentation)
-        .join(CourseSession, CourseSession.id == Presentation.session_id)
-        .where(CourseSession.cohort_id == cohort_id)
-        .options(
-            joinedload(Presentation.presenter),
-            joinedload(Presentation.interviewer),
-            joinedload(Presentation.timekeeper),
+        _with_people(
+            select(Presentation)
+            .join(CourseSession, CourseSession.id == Presentation.session_id)
+            .where(CourseSession.cohort_id == cohort_id)
         )
-        .order_by(Presentation.slot, Presentation.position, Presentation.id)
     ).all()
     members = db.session.scalars(
         select(User)
@@ -160,14 +165,7 @@ def cohort_rota(cohort_id):
 def session_presentations(session_id):
     """A session's sign-ups with their presenters, slot holders first: 1 query."""
     return db.session.scalars(
-        select(Presentation)
-        .where(Presentation.session_id == session_id)
-        .options(
-            joinedload(Presentation.presenter),
-            joinedload(Presentation.interviewer),
-            joinedload(Presentation.timekeeper),
-        )
-        .order_by(Presentation.slot, Presentation.position, Presentation.id)
+        _with_people(select(Presentation).where(Presentation.session_id == session_id))
     ).all()
 
 
@@ -175,14 +173,11 @@ def session_presentations_and_away(session_id):
     """(the session's sign-ups as `session_presentations` gives them, the ids of their
     presenters who sent apologies for it): 1 query."""
     rows = db.session.execute(
-        select(Presentation, apologies_sent(Presentation.session_id, Presentation.presenter_id))
-        .where(Presentation.session_id == session_id)
-        .options(
-            joinedload(Presentation.presenter),
-            joinedload(Presentation.interviewer),
-            joinedload(Presentation.timekeeper),
+        _with_people(
+            select(
+                Presentation, apologies_sent(Presentation.session_id, Presentation.presenter_id)
+            ).where(Presentation.session_id == session_id)
         )
-        .order_by(Presentation.slot, Presentation.position, Presentation.id)
     ).all()
     return [p for p, _ in rows], {p.presenter_id for p, away in rows if away}
 

@@ -208,12 +208,10 @@ def member_on(span, day):
     return (joined_on is None or joined_on <= day) and (left_on is None or day <= left_on)
 
 
-def membership_spans(cohort_id, user_ids=None):
+def membership_spans(cohort_id):
     """{user id: (joined_on, left_on)} for the cohort's members: one query. None ends are open
     (a member from the cohort's start, or still a member)."""
     query = select(CohortMember.user_id, CohortMember.joined_on, CohortMember.left_on).where(
         CohortMember.cohort_id == cohort_id
     )
-    if user_ids is not None:
-        query = query.where(CohortMember.user_id.in_(list(user_ids)))
     return {user_id: (joined, left) for user_id, joined, left in db.session.execute(query)}

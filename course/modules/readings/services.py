@@ -158,17 +158,13 @@ def readings_with_readers(session_id, cohort_id):
     """A trainer's view of a session's readings: ([SessionReading] as `readings_for_sessions`
     gives them, {reading id: how many of the cohort's attendees have read it, for those read by
     anyone}, how many attendees the cohort has). One query."""
-    attendee_ids = attendee_ids_query(cohort_id)
-    readers = (
-        select(func.count(ReadingProgress.user_id))
-        .where(
-            ReadingProgress.reading_id == SessionReading.reading_id,
-            ReadingProgress.user_id.in_(attendee_ids),
+    rows = db.session.execute(
+        _session_links(
+            [session_id],
+            _readers_of(SessionReading.reading_id, cohort_id),
+            _attendee_total(cohort_id),
         )
-        .scalar_subquery()
-    )
-    attendees = select(func.count()).select_from(attendee_ids.subquery()).scalar_subquery()
-    rows = db.session.execute(_session_links([session_id], readers, attendees)).all()
+    ).all()
     links = [link for link, _, _ in rows]
     counts = {link.reading_id: count for link, count, _ in rows if count}
     return links, counts, rows[0][2] if rows else 0
@@ -282,25 +278,38 @@ def readers_and_attendees(cohort_id, reading_ids):
     anyone}, how many attendees the cohort has): one query."""
     if not reading_ids:
         return {}, attendee_count(cohort_id)
-    attendee_ids = attendee_ids_query(cohort_id)
-    readers = (
-        select(func.count(ReadingProgress.user_id))
-        .where(ReadingProgress.reading_id == Reading.id, ReadingProgress.user_id.in_(attendee_ids))
-        .scalar_subquery()
-    )
-    attendees = select(func.count()).select_from(attendee_ids.subquery()).scalar_subquery()
     rows = db.session.execute(
-        select(Reading.id, readers, attendees).where(Reading.id.in_(list(reading_ids)))
+        select(Reading.id, _readers_of(Reading.id, cohort_id), _attendee_total(cohort_id)).where(
+            Reading.id.in_(list(reading_ids))
+        )
     ).all()
     counts = {reading_id: count for reading_id, count, _ in rows if count}
     return counts, rows[0][2] if rows else attendee_count(cohort_id)
 
 
+def _readers_of(reading_id, cohort_id):
+    """How many of the cohort's attendees have read the reading (`reading_id` a column of the
+    wider query), as a scalar subquery."""
+    return (
+        select(func.count(ReadingProgress.user_id))
+        .where(
+            ReadingProgress.reading_id == reading_id,
+            ReadingProgress.user_id.in_(attendee_ids_query(cohort_id)),
+        )
+        .scalar_subquery()
+    )
+
+
+def _attendee_total(cohort_id):
+    """How many attendees the cohort has, as a scalar subquery."""
+    return (
+        select(func.count()).select_from(attendee_ids_query(cohort_id).subquery()).scalar_subquery()
+    )
+
+
 def attendee_count(cohort_id):
     """How many attendees the cohort has."""
-    return db.session.scalar(
-        select(func.count()).select_from(attendee_ids_query(cohort_id).subquery())
-    )
+    return db.session.scalar(select(_attendee_total(cohort_id)))
 
 
 def may_change_reading(user, reading_id):

@@ -109,6 +109,8 @@ def test_a_trainer_in_two_organisations_switches_and_sees_only_that_cohort(two_c
     for path in ("/journal/shared", "/"):
         shared = client.get(path).get_data(as_text=True)
         assert "Shared by Cal Camden" in shared and "Shared by Ann Bromley" not in shared, path
+    home = client.get("/").get_data(as_text=True).split('id="journal-shared-heading"')[1]
+    assert 'Shared by Cal Camden</a> <span class="muted">by Cal Camden,' in home
 
 
 def test_a_link_naming_a_cohort_opens_it_and_links_on_the_page_carry_it(two_councils, login):

@@ -234,6 +234,30 @@ def test_a_link_opens_only_its_owners_calendar(app, cohort, make_user, login):
     assert app.test_client().get("/calendar/" + "x" * 43 + ".ics").status_code == 404
 
 
+def test_the_feed_of_someone_in_two_cohorts_holds_both_cohorts_sessions(
+    app, cohort, make_user, login
+):
+    with app.app_context():
+        elsewhere = Cohort(
+            name="Other Borough", organisation="Other Borough Council",
+            starts_on=date(2025, 9, 1), ends_on=date(2026, 8, 31),
+        )  # fmt: skip
+        db.session.add(elsewhere)
+        db.session.flush()
+        create_programme(elsewhere, location="Other Borough Hall")
+        db.session.commit()
+        other_cohort = elsewhere.id
+    trainer = make_user(role=Role.TRAINER, cohort_id=cohort)
+    with app.app_context():
+        db.session.add(CohortMember(cohort_id=other_cohort, user_id=trainer.id))
+        db.session.commit()
+    calendar = fetch_calendar(app, get_feed_url(signed_in(app, trainer)))
+    places = [str(e["LOCATION"]) for e in calendar.walk("VEVENT")]
+    assert places.count("Training room, Civic Centre") == places.count("Other Borough Hall") == 11
+    assert "Test Borough" in str(calendar["X-WR-CALNAME"])
+    assert "Other Borough" in str(calendar["X-WR-CALNAME"])
+
+
 def test_a_deactivated_persons_link_answers_404(app, cohort, make_user, login):
     user = make_user(cohort_id=cohort)
     feed = get_feed_url(login(user))
